@@ -1,0 +1,2 @@
+"""dynet: define-by-run deep learning."""
+from dynet._version import __version__  # NOQA
