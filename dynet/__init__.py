@@ -1,2 +1,39 @@
-"""dynet: define-by-run deep learning."""
+"""dynet: define-by-run deep learning, compatible with Chainer v7 programs.
+
+``import dynet`` stays light: CuPy and matplotlib are imported only when
+something asks for them.
+"""
 from dynet._version import __version__  # NOQA
+from dynet import backend  # NOQA
+from dynet.backend import get_device, using_device  # NOQA
+from dynet.config import (  # NOQA
+    DebugMode, config, force_backprop_mode, get_dtype, global_config,
+    is_debug, no_backprop_mode, set_debug, using_config)
+from dynet.variable import (  # NOQA
+    Parameter, Variable, VariableNode, as_array, as_variable)
+from dynet.function_hook import FunctionHook, get_function_hooks  # NOQA
+from dynet.function_node import FunctionNode  # NOQA
+from dynet._backprop import grad  # NOQA
+from dynet import initializers  # NOQA
+from dynet import functions  # NOQA
+
+_lazy_submodules = ('backends', 'cuda', 'testing', 'gradient_check',
+                    'function_hooks', 'utils')
+
+
+def __getattr__(name):
+    # Heavier or optional parts load on first use.
+    if name in _lazy_submodules:
+        import importlib
+        if name == 'cuda':
+            module = importlib.import_module('dynet.backends.cuda')
+        else:
+            module = importlib.import_module('dynet.' + name)
+        globals()[name] = module
+        return module
+    raise AttributeError('module {!r} has no attribute {!r}'.format(
+        __name__, name))
+
+
+def get_array_types():
+    return backend.get_array_types()

@@ -1,0 +1,61 @@
+"""Function hooks: callbacks around every function's forward and backward.
+
+A hook registered globally (``with hook:`` or ``hook.__enter__()``) applies
+to every function application in the current thread; a hook added to one
+node (``node.add_hook(hook)``) applies to that node only.
+"""
+import collections
+import threading
+
+_state = threading.local()
+
+
+def get_function_hooks():
+    """The thread's global function hooks, name -> hook, in call order."""
+    try:
+        return _state.function_hooks
+    except AttributeError:
+        hooks = _state.function_hooks = collections.OrderedDict()
+        return hooks
+
+
+class FunctionHook:
+    """Base class of function hooks; override the callbacks you need.
+
+    Callbacks receive the function node, its input arrays and (for
+    backward) the output gradient arrays.
+    """
+
+    name = 'FunctionHook'
+
+    def __enter__(self):
+        hooks = get_function_hooks()
+        if self.name in hooks:
+            raise KeyError('a function hook named {!r} is already '
+                           'registered'.format(self.name))
+        hooks[self.name] = self
+        self.added(None)
+        return self
+
+    def __exit__(self, *exc_info):
+        get_function_hooks().pop(self.name, None)
+        self.deleted(None)
+
+    def added(self, function):
+        """Called when the hook is registered (``function`` is None for a
+        global registration)."""
+
+    def deleted(self, function):
+        """Called when the hook is unregistered."""
+
+    def forward_preprocess(self, function, in_data):
+        pass
+
+    def forward_postprocess(self, function, in_data):
+        pass
+
+    def backward_preprocess(self, function, in_data, out_grad):
+        pass
+
+    def backward_postprocess(self, function, in_data, out_grad):
+        pass
