@@ -26,6 +26,7 @@ setup(
     long_description=open(os.path.join(here, 'README.md')).read(),
     long_description_content_type='text/markdown',
     packages=find_packages(include=['dynet', 'dynet.*']),
+    package_data={'dynet': ['datasets/data/mnist_sample/*']},
     python_requires='>=3.9',
     install_requires=['numpy>=1.21', 'pillow', 'h5py'],
     extras_require={

@@ -9,7 +9,6 @@ parameter at once.
 import numpy
 
 from dynet import backend
-from dynet.config import no_backprop_mode, using_config
 from dynet.variable import Variable
 
 
@@ -226,15 +225,17 @@ def _resolve_y_grad(outputs, y_grad):
 
 
 def _evaluate(func, arrays, params, param_arrays):
-    """Runs ``func`` on copies of ``arrays`` (cast to dtype) without a
-    graph; returns its outputs as arrays."""
+    """Runs ``func`` on ``arrays`` with ``params`` temporarily set to
+    ``param_arrays``; returns its outputs as arrays."""
     saved = [p.array for p in params]
     try:
         for p, a in zip(params, param_arrays):
             p.array = a
-        with no_backprop_mode(), using_config('type_check', False):
-            xs = [Variable(a, requires_grad=False) for a in arrays]
-            outputs = _as_tuple(func(*xs))
+        # The graph stays on: func may itself compute gradients (as the
+        # first-order function of check_double_backward does).
+        xs = [Variable(a, requires_grad=a.dtype.kind == 'f')
+              for a in arrays]
+        outputs = _as_tuple(func(*xs))
         return [y.array for y in outputs]
     finally:
         for p, a in zip(params, saved):

@@ -182,7 +182,15 @@ def _make_decorator(marks, reason_fn=None, static_reason=None):
 
     def apply_marks(obj):
         for mark in marks:
-            obj = mark(obj)
+            marked = mark(obj)
+            if marked is not obj:
+                # pytest does not take lambdas (and other odd callables)
+                # for tests and would return a new mark instead; store
+                # the mark the way pytest does for functions.
+                own = getattr(obj, '__dict__', {}).get('pytestmark', [])
+                if not isinstance(own, list):
+                    own = [own]
+                obj.pytestmark = own + [mark.mark]
         return obj
 
     def modify_class(cls):

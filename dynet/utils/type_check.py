@@ -288,7 +288,11 @@ def _repr(x):
 def _wrapped(x, priority):
     """``_repr(x)``, parenthesised if ``x`` binds less tightly than needed."""
     s = _repr(x)
-    if isinstance(x, Expr) and x.priority < priority:
+    if isinstance(x, Expr):
+        if x.priority < priority:
+            return '(' + s + ')'
+    elif s[:1] == '-' and priority > _PRI_UNARY:
+        # A negative literal reads like unary minus: (-2) ** x.
         return '(' + s + ')'
     return s
 

@@ -1,0 +1,1 @@
+"""Datasets. The bundled real MNIST sample is in ``mnist_sample``."""
