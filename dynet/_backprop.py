@@ -68,30 +68,39 @@ def run(output_nodes, output_grads, retain_grad=False,
             heapq.heappush(heap, (-func.rank, order, func))
             order += 1
     root_nodes = set(output_nodes)
-    leaf_grads = {}
-    input_set = set(input_nodes) if input_nodes is not None else ()
+    # Gradients of these nodes are results: never dropped during the walk.
+    keep = root_nodes.union(input_nodes or ())
     debug = config.debug
+    get = grads.get
+    pop = grads.pop
+    heappop = heapq.heappop
 
     with using_config('enable_backprop', enable_double_backprop):
         while heap:
-            func = heapq.heappop(heap)[2]
-            out_nodes = [ref() for ref in func.outputs]
-            grad_outputs = []
-            for node in out_nodes:
-                if node is None:
-                    grad_outputs.append(None)
-                elif retain_grad or node in root_nodes or node in input_set:
-                    grad_outputs.append(grads.get(node))
-                else:
-                    grad_outputs.append(grads.pop(node, None))
-            if retain_grad:
-                _set_retained_grads(out_nodes, grad_outputs, root_nodes)
+            func = heappop(heap)[2]
             inputs = func.inputs
             if inputs is None:
                 continue  # unchained while waiting in the heap
+            grad_outputs = []
+            has_grad = False
+            for ref in func.outputs:
+                node = ref()
+                if node is None:
+                    grad = None
+                elif retain_grad or node in keep:
+                    grad = get(node)
+                else:
+                    grad = pop(node, None)
+                if grad is not None:
+                    has_grad = True
+                grad_outputs.append(grad)
+            if retain_grad:
+                _set_retained_grads(func, grad_outputs, root_nodes)
+            if not has_grad:
+                continue
             targets = tuple([i for i, x in enumerate(inputs)
                              if x.requires_grad])
-            if not targets or all(g is None for g in grad_outputs):
+            if not targets:
                 continue
             grad_inputs = _call_backward(func, targets, tuple(grad_outputs),
                                          debug)
@@ -99,34 +108,28 @@ def run(output_nodes, output_grads, retain_grad=False,
                 if gx is None:
                     continue
                 x = inputs[index]
-                _check_grad(func, index, x, gx)
+                if type(gx) is not Variable or gx._data.shape != x.shape:
+                    _check_grad(func, index, x, gx)
+                total = get(x)
+                grads[x] = gx if total is None else _accumulate(
+                    total, gx, enable_double_backprop)
                 creator = x.creator_node
-                if creator is None or x in input_set:
-                    if input_nodes is None:
-                        leaf_grads[x] = _accumulate(
-                            leaf_grads.get(x), gx, enable_double_backprop)
-                    else:
-                        grads[x] = _accumulate(grads.get(x), gx,
-                                               enable_double_backprop)
-                    if creator is None:
-                        continue
-                else:
-                    grads[x] = _accumulate(grads.get(x), gx,
-                                           enable_double_backprop)
-                if creator not in pushed and (wanted is None or
-                                              creator in wanted):
+                if creator is not None and creator not in pushed and (
+                        wanted is None or creator in wanted):
                     pushed.add(creator)
                     heapq.heappush(heap, (-creator.rank, order, creator))
                     order += 1
 
     if input_nodes is not None:
         return [grads.get(node) for node in input_nodes]
+    leaf_grads = {node: grad for node, grad in grads.items()
+                  if node.creator_node is None and node not in root_nodes}
     _store_leaf_grads(leaf_grads, output_grads, loss_scale,
                       enable_double_backprop)
 
 
 def _call_backward(func, targets, grad_outputs, debug):
-    hooks = function_hook.get_function_hooks()
+    hooks = function_hook._state.function_hooks
     if func._local_function_hooks:
         hooks = dict(hooks, **func._local_function_hooks)
     if hooks:
@@ -169,6 +172,8 @@ def _call_backward(func, targets, grad_outputs, debug):
 
 
 def _check_grad(func, index, x, gx):
+    """Slow path: explains a gradient that is not a Variable of the
+    input's shape."""
     if not isinstance(gx, Variable):
         raise TypeError('{}.backward must return Variables (or None), got {} '
                         'for input {}'.format(func.label, type(gx).__name__,
@@ -188,8 +193,9 @@ def _accumulate(total, grad, enable_double_backprop):
     return _new_grad(total._data + grad._data, False)
 
 
-def _set_retained_grads(out_nodes, grad_outputs, root_nodes):
-    for node, grad in zip(out_nodes, grad_outputs):
+def _set_retained_grads(func, grad_outputs, root_nodes):
+    for ref, grad in zip(func.outputs, grad_outputs):
+        node = ref()
         if node is None or grad is None or node in root_nodes:
             continue
         variable = node._variable()

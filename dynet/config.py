@@ -13,11 +13,40 @@ import numpy
 
 
 class GlobalConfig:
-    """Process-wide configuration defaults."""
+    """Process-wide configuration defaults.
+
+    Every value is mirrored onto the classes registered in ``_mirrors``, so
+    that a thread-local config finds a global value by plain (C-speed)
+    class attribute lookup: ``config.type_check`` is read on every function
+    application.
+    """
+
+    def __init__(self):
+        object.__setattr__(self, '_mirrors', [])
+
+    def __setattr__(self, name, value):
+        object.__setattr__(self, name, value)
+        for cls in self._mirrors:
+            setattr(cls, name, value)
+
+    def __delattr__(self, name):
+        object.__delattr__(self, name)
+        for cls in self._mirrors:
+            if name in cls.__dict__:
+                delattr(cls, name)
+
+    def _add_mirror(self, cls):
+        self._mirrors.append(cls)
+        for key, value in self._items():
+            setattr(cls, key, value)
+
+    def _items(self):
+        return [(k, v) for k, v in vars(self).items()
+                if not k.startswith('_')]
 
     def show(self, file=sys.stdout):
-        for key in sorted(vars(self)):
-            file.write('{:<26}{!r}\n'.format(key, getattr(self, key)))
+        for key, value in sorted(self._items()):
+            file.write('{:<26}{!r}\n'.format(key, value))
 
 
 class LocalConfig(threading.local):
@@ -42,7 +71,7 @@ class LocalConfig(threading.local):
             super().__delattr__(name)
 
     def show(self, file=sys.stdout):
-        keys = set(vars(self._global)) | {
+        keys = {k for k, _ in self._global._items()} | {
             k for k in self.__dict__ if not k.startswith('_')}
         for key in sorted(keys):
             file.write('{:<26}{!r}\n'.format(key, getattr(self, key)))
@@ -92,7 +121,14 @@ global_config.in_recomputing = False
 global_config.schedule_func = None
 global_config.compute_mode = None
 
-config = LocalConfig(global_config)
+
+
+class _MirroredLocalConfig(LocalConfig):
+    """The class of ``config``; holds the global values as attributes."""
+
+
+global_config._add_mirror(_MirroredLocalConfig)
+config = _MirroredLocalConfig(global_config)
 
 _UNSET = object()
 

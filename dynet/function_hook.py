@@ -7,16 +7,21 @@ node (``node.add_hook(hook)``) applies to that node only.
 import collections
 import threading
 
-_state = threading.local()
+class _HookState(threading.local):
+    # Until a thread registers a hook it sees this empty class attribute,
+    # so FunctionNode.apply can test for hooks with one attribute read.
+    function_hooks = {}
+
+
+_state = _HookState()
 
 
 def get_function_hooks():
     """The thread's global function hooks, name -> hook, in call order."""
-    try:
-        return _state.function_hooks
-    except AttributeError:
+    hooks = _state.__dict__.get('function_hooks')
+    if hooks is None:
         hooks = _state.function_hooks = collections.OrderedDict()
-        return hooks
+    return hooks
 
 
 class FunctionHook:

@@ -16,7 +16,7 @@ from dynet.config import config
 from dynet.variable import Variable
 
 _ndarray = numpy.ndarray
-_get_function_hooks = function_hook.get_function_hooks
+_hook_state = function_hook._state
 _new_output = Variable._output
 
 
@@ -69,7 +69,7 @@ class FunctionNode:
         if config.type_check:
             self._check_inputs(in_data)
 
-        hooks = _get_function_hooks()
+        hooks = _hook_state.function_hooks
         if self._local_function_hooks:
             hooks = dict(hooks, **self._local_function_hooks)
         if hooks:

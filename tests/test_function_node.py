@@ -202,3 +202,23 @@ def test_debug_mode_records_stack():
                for frame in y.creator.stack)
     y, = Square().apply((_x(1),))
     assert y.creator.stack is None
+
+
+class _FakeGpuArray:
+    """Looks like a CuPy array to dynet's device checks (CPU-only CI)."""
+
+    __module__ = 'cupy._fake'
+
+    class device:
+        id = 0
+
+    shape = (2,)
+    dtype = numpy.dtype(numpy.float32)
+
+
+def test_inputs_on_different_devices_are_refused():
+    with pytest.raises(ValueError) as info:
+        Square().apply((_x(1, 2), _FakeGpuArray()))
+    message = str(info.value)
+    assert 'Square: all inputs must be on one device' in message
+    assert '@numpy' in message and '@cupy:0' in message

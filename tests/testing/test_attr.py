@@ -26,6 +26,7 @@ def run_pytest(tmp_path, source, *args, **env_overrides):
     report = tmp_path / 'report.xml'
     env = dict(os.environ)
     env['PYTHONPATH'] = ROOT + os.pathsep + env.get('PYTHONPATH', '')
+    env['PYTEST_DISABLE_PLUGIN_AUTOLOAD'] = '1'  # faster start-up
     for name in ('PYTEST_ADDOPTS', 'CHAINER_TEST_GPU_LIMIT',
                  'DYNET_TEST_GPU_LIMIT'):
         env.pop(name, None)
@@ -232,6 +233,7 @@ def test_import_does_not_import_cupy(tmp_path):
         ''')
     env = dict(os.environ)
     env['PYTHONPATH'] = ROOT + os.pathsep + env.get('PYTHONPATH', '')
+    env['PYTEST_DISABLE_PLUGIN_AUTOLOAD'] = '1'  # faster start-up
     proc = subprocess.run([sys.executable, '-c', script], env=env,
                           capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0, proc.stderr
@@ -340,6 +342,7 @@ def test_skips_under_unittest_runner(tmp_path):
     path.write_text(textwrap.dedent(SAMPLE))
     env = dict(os.environ)
     env['PYTHONPATH'] = ROOT + os.pathsep + env.get('PYTHONPATH', '')
+    env['PYTEST_DISABLE_PLUGIN_AUTOLOAD'] = '1'  # faster start-up
     proc = subprocess.run(
         [sys.executable, '-m', 'unittest', '-v', 'test_sample'],
         cwd=str(tmp_path), env=env, capture_output=True, text=True,
