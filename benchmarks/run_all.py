@@ -96,6 +96,43 @@ def fmt_us(value):
     return 'error' if value is None else '{:.2f}'.format(value)
 
 
+def combine(reports):
+    """Merges the reports of several rounds: per row, the best time.
+
+    Adds ``range_us`` (per row, ``(min, max)`` over the rounds) so that the
+    noise between rounds can be shown.
+    """
+    merged = dict(reports[0])
+    best = {}
+    ranges = {}
+    errors = {}
+    for name in BENCHMARKS:
+        values = [r['results_us'].get(name) for r in reports]
+        values = [v for v in values if v is not None]
+        if values:
+            best[name] = min(values)
+            ranges[name] = (min(values), max(values))
+        else:
+            best[name] = None
+            for r in reports:
+                if name in r.get('errors', {}):
+                    errors[name] = r['errors'][name]
+    merged['results_us'] = best
+    merged['range_us'] = ranges
+    merged['errors'] = errors
+    merged['rounds'] = len(reports)
+    return merged
+
+
+def fmt_range(side, name):
+    low_high = side['range_us'].get(name)
+    if not low_high:
+        return 'n/a'
+    low, high = low_high
+    return '{:.2f}–{:.2f} (+{:.0f}%)'.format(
+        low, high, 100.0 * (high - low) / low if low else 0.0)
+
+
 def markdown(dynet, chainer, chainer_note):
     lines = []
     now = datetime.datetime.now().astimezone()
@@ -112,29 +149,36 @@ def markdown(dynet, chainer, chainer_note):
             chainer['numpy'])
     lines.append(header)
     lines.append('')
-    lines.append('Best of {} repeats per row, >= {} s each; times in '
-                 'microseconds (lower is better).'.format(
-                     dynet['repeat'], dynet['min_time_s']))
+    lines.append(
+        'Times in microseconds, lower is better. Each cell is the best over '
+        '{} round(s){} of the best of {} repeats (>= {} s each); the '
+        '"range" columns give the spread of the per-round values.'.format(
+            dynet['rounds'],
+            ' (dynet and Chainer alternating)' if chainer is not None else '',
+            dynet['repeat'], dynet['min_time_s']))
     if chainer is None:
         lines.append('')
         lines.append('Chainer not available ({}); dynet only.'.format(
             chainer_note))
     lines.append('')
     if chainer is not None:
-        lines.append('| benchmark | dynet µs | Chainer µs | dynet/Chainer |')
-        lines.append('|---|---:|---:|---:|')
+        lines.append('| benchmark | dynet µs | Chainer µs | dynet/Chainer '
+                     '| dynet range | Chainer range |')
+        lines.append('|---|---:|---:|---:|---:|---:|')
     else:
-        lines.append('| benchmark | dynet µs |')
-        lines.append('|---|---:|')
+        lines.append('| benchmark | dynet µs | dynet range |')
+        lines.append('|---|---:|---:|')
     for name in BENCHMARKS:
         d = dynet['results_us'].get(name)
         if chainer is None:
-            lines.append('| {} | {} |'.format(name, fmt_us(d)))
+            lines.append('| {} | {} | {} |'.format(
+                name, fmt_us(d), fmt_range(dynet, name)))
             continue
         c = chainer['results_us'].get(name)
         ratio = '{:.2f}'.format(d / c) if d is not None and c else 'n/a'
-        lines.append('| {} | {} | {} | {} |'.format(
-            name, fmt_us(d), fmt_us(c), ratio))
+        lines.append('| {} | {} | {} | {} | {} | {} |'.format(
+            name, fmt_us(d), fmt_us(c), ratio, fmt_range(dynet, name),
+            fmt_range(chainer, name)))
     notes = []
     for side in (dynet, chainer):
         if side is None:
@@ -142,14 +186,14 @@ def markdown(dynet, chainer, chainer_note):
         for name, message in sorted(side.get('errors', {}).items()):
             notes.append('{} `{}` failed: `{}`'.format(
                 side['framework'], name, message))
-    if chainer is not None and dynet['check'] != chainer['check']:
-        checks = [(k, dynet['check'][k], chainer['check'].get(k))
+    if chainer is not None:
+        differ = [(k, dynet['check'][k], chainer['check'].get(k))
                   for k in sorted(dynet['check'])
                   if k != 'add_type' and
                   dynet['check'][k] != chainer['check'].get(k)]
-        if checks:
+        if differ:
             notes.append('results differ (dynet vs Chainer): {}'.format(
-                checks))
+                differ))
     if notes:
         lines.append('')
         lines.extend('- ' + note for note in notes)
@@ -163,6 +207,10 @@ def main(argv=None):
                              '(default: %(default)s)')
     parser.add_argument('--no-chainer', action='store_true',
                         help='run dynet only')
+    parser.add_argument('--rounds', type=int, default=3,
+                        help='run each side this many times, alternating; '
+                             'the best per row is reported '
+                             '(default: %(default)s)')
     parser.add_argument('--repeat', type=int, default=None,
                         help='passed to tape_overhead.py')
     parser.add_argument('--min-time', type=float, default=None,
@@ -170,7 +218,8 @@ def main(argv=None):
     parser.add_argument('--disable-gc', action='store_true',
                         help='passed to tape_overhead.py')
     parser.add_argument('--json-out', default=None,
-                        help='also write both raw JSON reports here')
+                        help='also write the raw JSON reports of every round '
+                             'here')
     args = parser.parse_args(argv)
 
     extra = []
@@ -181,25 +230,39 @@ def main(argv=None):
     if args.disable_gc:
         extra.append('--disable-gc')
 
-    dynet, error = run_side(sys.executable, 'dynet', dynet_env(), extra)
-    if dynet is None:
-        sys.stderr.write('dynet benchmark failed: {}\n'.format(error))
-        return 1
-
-    chainer = None
+    chainer_python = None
     if args.no_chainer:
         note = '--no-chainer given'
     elif not os.path.exists(args.chainer_python):
         note = '{} not found'.format(args.chainer_python)
     else:
-        chainer, note = run_side(args.chainer_python, 'chainer',
-                                 chainer_env(), extra)
+        chainer_python = args.chainer_python
+        note = None
 
+    dynet_runs = []
+    chainer_runs = []
+    for _ in range(max(1, args.rounds)):
+        report, error = run_side(sys.executable, 'dynet', dynet_env(), extra)
+        if report is None:
+            sys.stderr.write('dynet benchmark failed: {}\n'.format(error))
+            return 1
+        dynet_runs.append(report)
+        if chainer_python is not None:
+            report, note = run_side(chainer_python, 'chainer',
+                                    chainer_env(), extra)
+            if report is None:
+                chainer_python = None  # e.g. Chainer not installed there
+                chainer_runs = []
+            else:
+                chainer_runs.append(report)
+
+    dynet = combine(dynet_runs)
+    chainer = combine(chainer_runs) if chainer_runs else None
     print(markdown(dynet, chainer, note))
     if args.json_out:
         with open(args.json_out, 'w') as f:
-            json.dump({'dynet': dynet, 'chainer': chainer}, f, indent=1,
-                      sort_keys=True)
+            json.dump({'dynet': dynet_runs, 'chainer': chainer_runs}, f,
+                      indent=1, sort_keys=True)
     return 0
 
 

@@ -77,7 +77,7 @@ def import_framework(name):
 class Timer(object):
     """``timeit``-style timer: warm up, auto-range, best of N repeats."""
 
-    def __init__(self, repeat=15, min_time=0.05, warmup_time=0.05,
+    def __init__(self, repeat=7, min_time=0.05, warmup_time=0.05,
                  disable_gc=False):
         self.repeat = repeat
         self.min_time = min_time
@@ -243,7 +243,7 @@ def main(argv=None):
                         default='dynet')
     parser.add_argument('--json', action='store_true',
                         help='print one JSON line instead of a table')
-    parser.add_argument('--repeat', type=int, default=15,
+    parser.add_argument('--repeat', type=int, default=7,
                         help='repeats per benchmark; the best is reported')
     parser.add_argument('--min-time', type=float, default=0.05,
                         help='minimum seconds per repeat (auto-ranged)')

@@ -4,6 +4,7 @@ import pytest
 import dynet
 import dynet.functions as F
 from dynet import FunctionNode, Variable
+from dynet.functions.activation.relu import ReLU
 from dynet.utils import type_check
 
 
@@ -222,3 +223,10 @@ def test_inputs_on_different_devices_are_refused():
     message = str(info.value)
     assert 'Square: all inputs must be on one device' in message
     assert '@numpy' in message and '@cupy:0' in message
+
+
+def test_wrong_number_of_inputs_is_named():
+    with pytest.raises(TypeError) as info:
+        ReLU().apply((_x(1), _x(2)))
+    assert 'ReLU (Forward)' in str(info.value)
+    assert '1 input(s)' in str(info.value) and '2 input(s)' in str(info.value)

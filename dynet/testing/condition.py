@@ -168,7 +168,7 @@ def repeat_with_success_at_least(times, min_success):
                 except (KeyboardInterrupt, SystemExit, GeneratorExit):
                     raise
                 except BaseException as e:
-                    if False:
+                    if _is_skip(e):
                         raise
                     failures.append((i + 1, e))
                 else:

@@ -1133,12 +1133,16 @@ def check_types(check, data, label, direction='Forward', name='in_types',
         accept_none (bool): See :func:`get_types`.
         shapes: See :func:`get_types`.
     """
+    local = _thread_local
+    previous = local.light_mode
+    local.light_mode = True
     try:
-        with light_mode:
-            check(get_light_types(data, shapes, accept_none))
+        check(get_light_types(data, shapes, accept_none))
         return
     except Exception:
         pass
+    finally:
+        local.light_mode = previous
     in_types = get_types(data, name, accept_none, shapes)
     with get_function_check_context(label, direction):
         try:
