@@ -205,9 +205,13 @@ def main(argv=None):
     parser.add_argument('--chainer-python', default=DEFAULT_CHAINER_PYTHON,
                         help='interpreter with Chainer 7 installed '
                              '(default: %(default)s)')
+    parser.add_argument('--dynet-python', default=sys.executable,
+                        help='interpreter for the dynet side (default: this '
+                             'one); e.g. the Chainer venv, to compare on the '
+                             'same numpy')
     parser.add_argument('--no-chainer', action='store_true',
                         help='run dynet only')
-    parser.add_argument('--rounds', type=int, default=3,
+    parser.add_argument('--rounds', type=int, default=4,
                         help='run each side this many times, alternating; '
                              'the best per row is reported '
                              '(default: %(default)s)')
@@ -242,7 +246,8 @@ def main(argv=None):
     dynet_runs = []
     chainer_runs = []
     for _ in range(max(1, args.rounds)):
-        report, error = run_side(sys.executable, 'dynet', dynet_env(), extra)
+        report, error = run_side(args.dynet_python, 'dynet', dynet_env(),
+                                 extra)
         if report is None:
             sys.stderr.write('dynet benchmark failed: {}\n'.format(error))
             return 1

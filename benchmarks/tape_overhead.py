@@ -3,8 +3,9 @@
 
 The same code runs against dynet or against Chainer v7::
 
-    PYTHONPATH=/path/to/repo python3 benchmarks/tape_overhead.py --framework dynet
-    /opt/chainer-venv/bin/python benchmarks/tape_overhead.py --framework chainer
+    PYTHONPATH=. python3 benchmarks/tape_overhead.py --framework dynet
+    /opt/chainer-venv/bin/python benchmarks/tape_overhead.py \
+        --framework chainer
 
 The arrays are tiny (10 float32 elements), so what is measured is almost
 entirely Python-side bookkeeping: creating function nodes, recording the

@@ -6,11 +6,14 @@ node (``node.add_hook(hook)``) applies to that node only.
 """
 import collections
 import threading
+import types
+
 
 class _HookState(threading.local):
     # Until a thread registers a hook it sees this empty class attribute,
     # so FunctionNode.apply can test for hooks with one attribute read.
-    function_hooks = {}
+    # It is read-only: being shared by all threads, it must never fill up.
+    function_hooks = types.MappingProxyType({})
 
 
 _state = _HookState()
@@ -43,7 +46,9 @@ class FunctionHook:
         return self
 
     def __exit__(self, *exc_info):
-        get_function_hooks().pop(self.name, None)
+        hooks = get_function_hooks()
+        if hooks.get(self.name) is self:
+            del hooks[self.name]
         self.deleted(None)
 
     def added(self, function):

@@ -190,11 +190,7 @@ class FunctionNode:
         if type(self).check_type_forward is FunctionNode.check_type_forward:
             return
         from dynet.utils import type_check
-        in_types = type_check.get_types(in_data, 'in_types', False)
-        try:
-            self.check_type_forward(in_types)
-        except type_check.InvalidType as error:
-            raise error.with_function_name(self.label) from None
+        type_check.check_types(self.check_type_forward, in_data, self.label)
 
     def check_type_forward(self, in_types):
         """Override to check input types with ``utils.type_check``."""

@@ -260,7 +260,8 @@ def _shift(array, direction, t, dtype):
     xp = backend.get_array_module(array)
     target = dtype if dtype is not None else array.dtype
     shifted = array.astype(numpy.float64) + t * xp.asarray(direction)
-    return shifted.astype(target)
+    # 0-dim arithmetic gives a NumPy scalar; keep it an array.
+    return xp.asarray(shifted, dtype=target)
 
 
 def _directional_derivative(func, x_data, no_grads, params, directions,

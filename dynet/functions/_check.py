@@ -55,16 +55,20 @@ def normalize_axis(func, axis, ndim):
     dimensions and returns it as a sorted tuple of non-negative ints."""
     if axis is None:
         return None
-    axes = (axis,) if isinstance(axis, (int, numpy.integer)) else tuple(axis)
+    if isinstance(axis, (int, numpy.integer)):
+        axes = (axis,)
+    elif isinstance(axis, (tuple, list)):
+        axes = tuple(axis)
+    else:
+        axes = (None,)  # reported as a wrong type below
     normalized = []
     for a in axes:
         if not isinstance(a, (int, numpy.integer)):
             raise TypeError('{}: axis must be an int, a tuple of ints or '
                             'None, got {!r}'.format(func.label, axis))
         if not -ndim <= a < ndim:
-            raise ValueError(
-                '{}: axis {} is out of range for an array of ndim {}'.format(
-                    func.label, a, ndim))
+            fail(func, 'axis {} in range [-x.ndim, x.ndim)'.format(a),
+                 'x.ndim == {}'.format(ndim))
         normalized.append(int(a) % ndim if ndim else 0)
     if len(set(normalized)) != len(normalized):
         raise ValueError('{}: duplicate value in axis {!r}'.format(

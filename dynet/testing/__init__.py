@@ -7,6 +7,10 @@ from dynet.testing import parameterized  # NOQA
 from dynet.testing import random  # NOQA
 
 from dynet.testing.array import assert_allclose  # NOQA
+from dynet.testing.backend import BackendConfig  # NOQA
+from dynet.testing.backend import inject_backend_tests  # NOQA
+from dynet.testing.function_link import FunctionTestCase  # NOQA
+from dynet.testing.function_link import FunctionTestError  # NOQA
 from dynet.testing.helper import assert_warns  # NOQA
 from dynet.testing.helper import patch  # NOQA
 from dynet.testing.helper import with_requires  # NOQA

@@ -14,6 +14,7 @@ import pytest
 from dynet import backend
 from dynet.backend import _cupy
 from dynet.config import using_config
+from dynet.testing import parameterized
 
 _DEFAULTS = {
     'use_chainerx': False,
@@ -142,8 +143,11 @@ def inject_backend_tests(test_method_names, params):
             for index, config in enumerate(configs):
                 new_name = '{}__{}_{}'.format(name, index, config._suffix())
                 setattr(cls, new_name, _bind_config(method, config))
-        return cls
-    return decorate
+
+    def apply(target):
+        # ``target`` may be a bundle of classes from ``parameterize``.
+        return parameterized.for_each_test_class(target, decorate)
+    return apply
 
 
 def delattr_if_own(cls, name):

@@ -1,0 +1,4 @@
+"""Activation functions."""
+from dynet.functions.activation.relu import relu  # NOQA
+
+__all__ = ['relu']
