@@ -3,9 +3,9 @@
 
 The same code runs against dynet or against Chainer v7::
 
-    PYTHONPATH=. python3 benchmarks/tape_overhead.py --framework dynet
-    /opt/chainer-venv/bin/python benchmarks/tape_overhead.py \
-        --framework chainer
+    cd benchmarks
+    PYTHONPATH=.. python3 tape_overhead.py --framework dynet
+    /opt/chainer-venv/bin/python tape_overhead.py --framework chainer
 
 The arrays are tiny (10 float32 elements), so what is measured is almost
 entirely Python-side bookkeeping: creating function nodes, recording the

@@ -23,6 +23,9 @@ def _byte_counter_class(cupy):
             name = 'DynetCupyMemoryProfileHook'
 
             def __init__(self):
+                # CuPy refuses two registered hooks of one name.
+                self.name = 'DynetCupyMemoryProfileHook-{:x}'.format(
+                    id(self))
                 self.used_bytes = 0  # served by the pool (malloc)
                 self.acquired_bytes = 0  # obtained from the device (alloc)
                 self.users = 0

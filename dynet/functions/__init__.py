@@ -5,7 +5,11 @@ all re-exported here so that users write ``F.relu``.
 """
 from dynet.functions.activation import *  # NOQA
 from dynet.functions.array import *  # NOQA
+from dynet.functions.evaluation import *  # NOQA
+from dynet.functions.loss import *  # NOQA
 from dynet.functions.math import *  # NOQA
+from dynet.functions.noise import *  # NOQA
+from dynet.functions.util import *  # NOQA
 
 from dynet.functions import _variable_methods
 

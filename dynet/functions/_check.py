@@ -74,3 +74,33 @@ def normalize_axis(func, axis, ndim):
         raise ValueError('{}: duplicate value in axis {!r}'.format(
             func.label, axis))
     return tuple(sorted(normalized))
+
+
+def ndim_equal(func, name, array, expected):
+    if array.ndim != expected:
+        fail(func, '{}.ndim == {}'.format(name, expected),
+             '{}.ndim == {}'.format(name, array.ndim))
+
+
+def int_kind(func, name, array):
+    if array.dtype.kind not in 'iu':
+        fail(func, '{}.dtype.kind in (i, u) (an integer array)'.format(name),
+             '{}.dtype == {}'.format(name, array.dtype))
+
+
+def same_shape(func, names, arrays):
+    first = arrays[0].shape
+    for name, array in zip(names[1:], arrays[1:]):
+        if array.shape != first:
+            fail(func, '{}.shape == {}.shape'.format(names[0], name),
+                 '{} != {}'.format(first, array.shape))
+
+
+def shape_prefix(func, names, arrays, length):
+    """The first ``length`` axes of every array agree (e.g. batch axes)."""
+    first = arrays[0].shape[:length]
+    for name, array in zip(names[1:], arrays[1:]):
+        if array.shape[:length] != first:
+            fail(func, '{}.shape[:{}] == {}.shape[:{}]'.format(
+                names[0], length, name, length),
+                '{} != {}'.format(first, array.shape[:length]))

@@ -1,7 +1,10 @@
-"""Mathematical functions."""
-from dynet.functions.math.basic_math import absolute, add  # NOQA
-from dynet.functions.math.exponential import exp, log  # NOQA
-from dynet.functions.math.matmul import matmul  # NOQA
-from dynet.functions.math.sum import sum, sum_to  # NOQA
+"""Mathematical functions.
 
-__all__ = ['absolute', 'add', 'exp', 'log', 'matmul', 'sum', 'sum_to']
+The public names are listed in two export modules so that elementwise and
+reduction/linear-algebra functions can grow independently.
+"""
+from dynet.functions.math._exports_elementwise import *  # NOQA
+from dynet.functions.math._exports_reduction import *  # NOQA
+from dynet.functions.math import _exports_elementwise, _exports_reduction
+
+__all__ = _exports_elementwise.__all__ + _exports_reduction.__all__
