@@ -230,3 +230,13 @@ def test_wrong_number_of_inputs_is_named():
         ReLU().apply((_x(1), _x(2)))
     assert 'ReLU (Forward)' in str(info.value)
     assert '1 input(s)' in str(info.value) and '2 input(s)' in str(info.value)
+
+
+def test_builtin_functions_work_with_type_check_off():
+    x = _x(1, -2, 3)
+    with dynet.using_config('type_check', False):
+        y = F.sum(F.relu(x * x + x).reshape(-1, 1), axis=0)
+        y.grad = numpy.ones(1, numpy.float32)
+        y.backward()
+    numpy.testing.assert_array_equal(y.array, [16])
+    numpy.testing.assert_array_equal(x.grad, [3, -3, 7])

@@ -4,7 +4,7 @@ import sys
 
 from dynet import function_hook
 from dynet.backend import _cupy
-from dynet.function_hooks.timer import _function_name, _write_table
+from dynet.function_hooks import _calls
 
 _UNITS = ('B', 'KB', 'MB', 'GB', 'TB', 'PB', 'EB', 'ZB')
 
@@ -80,7 +80,7 @@ class CupyMemoryProfileHook(function_hook.FunctionHook):
     def __init__(self):
         cupy = _cupy.require_cupy('CupyMemoryProfileHook')
         self._counter = _byte_counter_class(cupy)()
-        self._running = []
+        self._running = _calls.CallStack()
         self._total_used_bytes = 0
         self._total_acquired_bytes = 0
         self.call_history = []
@@ -99,22 +99,19 @@ class CupyMemoryProfileHook(function_hook.FunctionHook):
                 self._counter.__exit__()
 
     def _start(self, function):
-        self._running.append((function, self._counter.used_bytes,
-                              self._counter.acquired_bytes))
+        self._running.push(self, function, (self._counter.used_bytes,
+                                            self._counter.acquired_bytes))
 
     def _stop(self, function):
-        running = self._running
-        index = len(running) - 1
-        while index >= 0 and running[index][0] is not function:
-            index -= 1
-        if index < 0:
-            return  # started before the hook was registered
-        used0, acquired0 = running[index][1:]
-        del running[index:]
+        popped = self._running.pop(function)
+        if popped is None:
+            return  # the call began before the hook was registered
+        (used0, acquired0), outermost = popped
         used = self._counter.used_bytes - used0
         acquired = self._counter.acquired_bytes - acquired0
-        self.call_history.append((_function_name(function), used, acquired))
-        if not running:
+        self.call_history.append(
+            (_calls.function_name(function), used, acquired))
+        if outermost:
             self._total_used_bytes += used
             self._total_acquired_bytes += acquired
 
@@ -186,4 +183,4 @@ class CupyMemoryProfileHook(function_hook.FunctionHook):
             rows.append((label, size(record['used_bytes']),
                          size(record['acquired_bytes']),
                          str(record['occurrence'])))
-        _write_table(rows, file)
+        _calls.write_table(rows, file)

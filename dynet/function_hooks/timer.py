@@ -7,6 +7,7 @@ import numpy
 
 from dynet import backend
 from dynet import function_hook
+from dynet.function_hooks import _calls
 
 _UNITS = (('sec', 1.0), ('ms', 1e3), ('us', 1e6), ('ns', 1e9))
 
@@ -26,22 +27,6 @@ def _unit_factor(unit):
     raise ValueError(
         "unknown time unit {!r}: use one of 'sec', 'ms', 'us', 'ns', 'auto' "
         "or 'auto_foreach'".format(unit))
-
-
-def _function_name(function):
-    """The name reports use: the implementation's name (like Chainer's
-    ``_impl_name``) where the node has one, else its label."""
-    return getattr(function, '_impl_name', None) or function.label
-
-
-def _write_table(rows, file):
-    """Writes rows of strings right-aligned in columns two spaces apart."""
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    for row in rows:
-        file.write('  '.join(cell.rjust(width)
-                             for cell, width in zip(row, widths)) + '\n')
-    if hasattr(file, 'flush'):
-        file.flush()
 
 
 class TimerHook(function_hook.FunctionHook):
@@ -74,41 +59,34 @@ class TimerHook(function_hook.FunctionHook):
 
     def __init__(self):
         self.call_history = []
-        self._running = []  # (function, start) of the calls in progress
+        self._running = _calls.CallStack()
         self._total_time = 0.0
 
     # -------------------------------------------------------- measuring
     def _start(self, function, arrays):
         xp = backend.get_array_module(*arrays)
         if xp is numpy:
-            self._running.append((function, time.perf_counter(), None))
+            self._running.push(self, function, time.perf_counter())
         else:
             event = xp.cuda.Event()
             event.record()
-            self._running.append((function, event, xp))
+            self._running.push(self, function, event)
 
     def _stop(self, function):
-        running = self._running
-        # Find the call being finished. Entries above it belong to calls
-        # that raised an exception (so their post-process callback never
-        # came); they are dropped. A call that started before the hook was
-        # registered has no entry and is not recorded.
-        index = len(running) - 1
-        while index >= 0 and running[index][0] is not function:
-            index -= 1
-        if index < 0:
-            return
-        start, xp = running[index][1:]
-        del running[index:]
-        if xp is None:
+        popped = self._running.pop(function)
+        if popped is None:
+            return  # the call began before the hook was registered
+        start, outermost = popped
+        if type(start) is float:
             elapsed = time.perf_counter() - start
         else:
-            stop = xp.cuda.Event()
+            cuda = sys.modules['cupy'].cuda
+            stop = cuda.Event()
             stop.record()
             stop.synchronize()
-            elapsed = xp.cuda.get_elapsed_time(start, stop) / 1000.0
-        self.call_history.append((_function_name(function), elapsed))
-        if not running:
+            elapsed = cuda.get_elapsed_time(start, stop) / 1000.0
+        self.call_history.append((_calls.function_name(function), elapsed))
+        if outermost:
             self._total_time += elapsed
 
     def forward_preprocess(self, function, in_data):
@@ -168,4 +146,4 @@ class TimerHook(function_hook.FunctionHook):
                 unit, factor = _auto_unit(seconds)
             rows.append((label, '{:.2f}{}'.format(seconds * factor, unit),
                          str(record['occurrence'])))
-        _write_table(rows, file)
+        _calls.write_table(rows, file)

@@ -15,7 +15,15 @@ def _is_basic(slices):
 
 
 def _normalize_slices(slices):
-    if not isinstance(slices, tuple):
+    if isinstance(slices, list):
+        # As in Chainer: a list of integers (or bools) is one index array;
+        # any other list is read as a tuple of indexes.
+        if all(isinstance(s, (int, numpy.integer, numpy.bool_))
+               for s in slices):
+            slices = (slices,)
+        else:
+            slices = tuple(slices)
+    elif not isinstance(slices, tuple):
         slices = (slices,)
     normalized = []
     for s in slices:
@@ -23,8 +31,14 @@ def _normalize_slices(slices):
             s = s.array
         elif isinstance(s, list):
             s = numpy.asarray(s)
+            if s.size == 0:
+                s = s.astype(numpy.intp)  # [] selects nothing
         normalized.append(s)
     return tuple(normalized)
+
+
+def _indexes_0_dim(s):
+    return s is None or s is Ellipsis or isinstance(s, (bool, numpy.bool_))
 
 
 class GetItem(FunctionNode):
@@ -36,7 +50,7 @@ class GetItem(FunctionNode):
     def _check_inputs(self, in_data):
         _check.count(self, in_data, 1)
         ndim = in_data[0].ndim
-        if ndim == 0 and self.slices not in ((), (Ellipsis,), (None,)):
+        if ndim == 0 and not all(_indexes_0_dim(s) for s in self.slices):
             _check.fail(self, 'x.ndim >= 1 (an indexable array)',
                         'x.ndim == 0')
 

@@ -14,10 +14,13 @@ class Sum(FunctionNode):
 
     def _check_inputs(self, in_data):
         _check.count(self, in_data, 1)
-        self._axes = _check.normalize_axis(self, self.axis, in_data[0].ndim)
+        _check.normalize_axis(self, self.axis, in_data[0].ndim)
 
     def forward(self, inputs):
         x = inputs[0]
+        # Computed here, not in _check_inputs, which is skipped when
+        # config.type_check is off.
+        self._axes = _check.normalize_axis(self, self.axis, x.ndim)
         y = x.sum(axis=self._axes, keepdims=self.keepdims)
         return numpy.asarray(y) if isinstance(y, numpy.generic) else y,
 
