@@ -5,6 +5,7 @@ from dynet.backend._cupy import imported_cupy, is_cupy_array
 from dynet.backend._device import (  # NOQA
     CpuDevice, Device, GpuDevice, get_device, get_device_from_array,
     using_device)
+from dynet.backend._backend_config import BackendConfig  # NOQA
 
 
 def get_array_module(*args):
