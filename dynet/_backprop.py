@@ -17,6 +17,7 @@ from dynet.config import config, using_config
 from dynet.variable import Variable
 
 _new_grad = Variable._output
+_merged_hooks = function_hook.merged_hooks
 
 
 def backward_from_variable(variable, retain_grad, enable_double_backprop,
@@ -130,13 +131,12 @@ def run(output_nodes, output_grads, retain_grad=False,
 
 def _call_backward(func, targets, grad_outputs, debug):
     hooks = function_hook._state.function_hooks
-    if func._local_function_hooks:
-        hooks = dict(hooks, **func._local_function_hooks)
-    if hooks:
+    if hooks or func._local_function_hooks:
+        hooks = _merged_hooks(hooks, func._local_function_hooks)
         in_data = tuple([x.data for x in func.inputs])
         out_grad = tuple([None if g is None else g._data
                           for g in grad_outputs])
-        for hook in hooks.values():
+        for hook in hooks:
             hook.backward_preprocess(func, in_data, out_grad)
     gxs = func.backward(targets, grad_outputs)
     if type(gxs) is not tuple:
@@ -154,7 +154,7 @@ def _call_backward(func, targets, grad_outputs, debug):
             'or {} (one per target input)'.format(
                 func.label, len(gxs), n_inputs, len(targets)))
     if hooks:
-        for hook in hooks.values():
+        for hook in hooks:
             hook.backward_postprocess(func, in_data, out_grad)
     if debug:
         for index, gx in zip(targets, gxs):

@@ -69,3 +69,12 @@ class FunctionHook:
 
     def backward_postprocess(self, function, in_data, out_grad):
         pass
+
+
+def merged_hooks(global_hooks, local_hooks):
+    """The hooks to call for one node: global ones, then the node's own, as
+    a snapshot that stays valid if a hook (un)registers during the call."""
+    hooks = list(global_hooks.values())
+    if local_hooks:
+        hooks.extend(local_hooks.values())
+    return tuple(hooks)

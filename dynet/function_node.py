@@ -17,6 +17,7 @@ from dynet.variable import Variable
 
 _ndarray = numpy.ndarray
 _hook_state = function_hook._state
+_merged_hooks = function_hook.merged_hooks
 _new_output = Variable._output
 
 
@@ -70,10 +71,10 @@ class FunctionNode:
             self._check_inputs(in_data)
 
         hooks = _hook_state.function_hooks
-        if self._local_function_hooks:
-            hooks = dict(hooks, **self._local_function_hooks)
-        if hooks:
-            for hook in hooks.values():
+        if hooks or self._local_function_hooks:
+            # A snapshot: hooks may (un)register themselves while running.
+            hooks = _merged_hooks(hooks, self._local_function_hooks)
+            for hook in hooks:
                 hook.forward_preprocess(self, in_data)
 
         self._input_indexes_to_retain = None
@@ -87,7 +88,7 @@ class FunctionNode:
                 break
 
         if hooks:
-            for hook in hooks.values():
+            for hook in hooks:
                 hook.forward_postprocess(self, in_data)
         if config.debug:
             self._check_finite_forward(outputs)

@@ -41,9 +41,6 @@ class DummyDeviceType:
     def __int__(self):
         return -1
 
-    def __index__(self):
-        return -1
-
     def __enter__(self):
         return self
 

@@ -47,7 +47,9 @@ class TimerHook(function_hook.FunctionHook):
     A call can run inside another (the backward of a function applies
     other functions): every call is recorded in :attr:`call_history`, but
     :meth:`total_time` adds up only the outermost calls, so no time is
-    counted twice.
+    counted twice. A call whose forward or backward raises is not
+    recorded (and does not disturb later measurements); nor is a call that
+    began before the hook was registered.
 
     Attributes:
         call_history: list of ``(function label, seconds)`` pairs, one per

@@ -6,10 +6,10 @@ message names the function, the argument, what was expected and what came.
 """
 import numpy
 
-from dynet.utils import type_check
-
 
 def fail(func, expect, actual):
+    # Imported here: the type-check language is only needed on failure.
+    from dynet.utils import type_check
     raise type_check.InvalidType(expect, actual).with_function_name(
         func.label)
 
