@@ -1,0 +1,2 @@
+"""Optimizers (``dynet.optimizers``)."""
+from dynet.optimizers.sgd import SGD, SGDRule  # NOQA
