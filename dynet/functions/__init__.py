@@ -5,6 +5,7 @@ all re-exported here so that users write ``F.relu``.
 """
 from dynet.functions.activation import *  # NOQA
 from dynet.functions.array import *  # NOQA
+from dynet.functions.connection import *  # NOQA
 from dynet.functions.evaluation import *  # NOQA
 from dynet.functions.loss import *  # NOQA
 from dynet.functions.math import *  # NOQA
