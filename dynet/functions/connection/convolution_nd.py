@@ -1,0 +1,394 @@
+"""N-dimensional convolution and transposed convolution (any number of
+spatial axes), with stride, padding, cover_all, dilation and groups.
+
+Convolution is cross-correlation, as in Chainer and Caffe: im2col (a
+strided view) followed by one tensordot (a BLAS GEMM) per group. The three
+nodes are each other's gradients, so gradients of any order work:
+
+- ``ConvolutionND``: y = conv(x, W) + b; gx = deconv(gy, W),
+  gW = ConvolutionNDGradW(x, gy).
+- ``DeconvolutionND``: the adjoint of conv with respect to x.
+- ``ConvolutionNDGradW``: gW as a function of (x, gy).
+"""
+from dynet import backend
+from dynet.function_node import FunctionNode
+from dynet.functions import _check
+from dynet.utils import conv as conv_util
+
+
+class _Geometry:
+    """Stride, padding, dilation and groups of a convolution."""
+
+    def __init__(self, ndim, stride, pad, dilate, groups, cover_all):
+        self.ndim = ndim
+        self.stride = conv_util.as_tuple(stride, ndim, 'stride')
+        self.pad = conv_util.as_tuple(pad, ndim, 'pad')
+        self.dilate = conv_util.as_tuple(dilate, ndim, 'dilate')
+        self.groups = int(groups)
+        self.cover_all = cover_all
+        for name, values in (('stride', self.stride),
+                             ('dilate', self.dilate)):
+            if any(v < 1 for v in values):
+                raise ValueError('convolution: {} must be positive, got {}'
+                                 .format(name, values))
+        if any(p < 0 for p in self.pad):
+            raise ValueError('convolution: pad must be non-negative, got {}'
+                             .format(self.pad))
+        if self.groups < 1:
+            raise ValueError('convolution: groups must be positive, got {}'
+                             .format(groups))
+
+    def out_size(self, in_size, ksize):
+        return tuple(conv_util.get_conv_outsize(
+            n, k, s, p, self.cover_all, d) for n, k, s, p, d in zip(
+                in_size, ksize, self.stride, self.pad, self.dilate))
+
+    def deconv_out_size(self, in_size, ksize):
+        return tuple(conv_util.get_deconv_outsize(
+            n, k, s, p, self.cover_all, d) for n, k, s, p, d in zip(
+                in_size, ksize, self.stride, self.pad, self.dilate))
+
+    def kwargs(self):
+        return dict(stride=self.stride, pad=self.pad, dilate=self.dilate,
+                    groups=self.groups, cover_all=self.cover_all)
+
+
+def _conv_forward(x, w, geometry):
+    """y = conv(x, W) without bias, shape (N, O, *out)."""
+    xp = backend.get_array_module(x)
+    nd = geometry.ndim
+    col = conv_util.im2col(x, w.shape[2:], geometry.stride, geometry.pad,
+                           cover_all=geometry.cover_all,
+                           dilate=geometry.dilate)
+    axes = tuple(range(1, nd + 2))
+    g = geometry.groups
+    if g == 1:
+        y = xp.tensordot(col, w, (axes, axes))
+    else:
+        c_g = x.shape[1] // g
+        o_g = w.shape[0] // g
+        y = xp.concatenate([
+            xp.tensordot(col[:, i * c_g:(i + 1) * c_g],
+                         w[i * o_g:(i + 1) * o_g], (axes, axes))
+            for i in range(g)], axis=-1)
+    return y
+
+
+def _channels_first(y):
+    """(N, *out, O) -> (N, O, *out), contiguous."""
+    xp = backend.get_array_module(y)
+    return xp.ascontiguousarray(xp.moveaxis(y, -1, 1))
+
+
+def _deconv_forward(x, w, geometry, out_size):
+    """Transposed conv of x (N, C_in, *in) with W (C_in, C_out/G, *k)."""
+    xp = backend.get_array_module(x)
+    nd = geometry.ndim
+    g = geometry.groups
+    if g == 1:
+        col = xp.tensordot(w, x, (0, 1))
+    else:
+        c_g = w.shape[0] // g
+        col = xp.concatenate([
+            xp.tensordot(w[i * c_g:(i + 1) * c_g], x[:, i * c_g:(i + 1) *
+                                                      c_g], (0, 1))
+            for i in range(g)], axis=0)
+    # (C_out, *k, N, *in) -> (N, C_out, *k, *in)
+    col = xp.moveaxis(col, nd + 1, 0)
+    return conv_util.col2im(col, geometry.stride, geometry.pad, out_size,
+                            geometry.dilate)
+
+
+def _grad_w(x, gy, geometry, ksize):
+    """gW (O, C/G, *k) of conv from input x and output gradient gy."""
+    xp = backend.get_array_module(x)
+    nd = geometry.ndim
+    col = conv_util.im2col(x, ksize, geometry.stride, geometry.pad,
+                           cover_all=geometry.cover_all,
+                           dilate=geometry.dilate)
+    gy_axes = (0,) + tuple(range(2, nd + 2))
+    col_axes = (0,) + tuple(range(nd + 2, 2 * nd + 2))
+    g = geometry.groups
+    if g == 1:
+        return xp.tensordot(gy, col, (gy_axes, col_axes))
+    c_g = x.shape[1] // g
+    o_g = gy.shape[1] // g
+    return xp.concatenate([
+        xp.tensordot(gy[:, i * o_g:(i + 1) * o_g],
+                     col[:, i * c_g:(i + 1) * c_g], (gy_axes, col_axes))
+        for i in range(g)], axis=0)
+
+
+def _bias_axes(ndim):
+    return (0,) + tuple(range(2, ndim + 2))
+
+
+class ConvolutionND(FunctionNode):
+
+    def __init__(self, ndim, stride=1, pad=0, cover_all=False, dilate=1,
+                 groups=1):
+        self.geometry = _Geometry(ndim, stride, pad, dilate, groups,
+                                  cover_all)
+
+    @property
+    def label(self):
+        return 'Convolution{}D'.format(self.geometry.ndim) \
+            if self.geometry.ndim <= 3 else 'ConvolutionND'
+
+    def _check_inputs(self, in_data):
+        _check_conv_inputs(self, in_data, self.geometry, transposed=False)
+
+    def forward(self, inputs):
+        self.retain_inputs((0, 1))
+        x, w = inputs[:2]
+        y = _conv_forward(x, w, self.geometry)
+        if len(inputs) == 3:
+            y += inputs[2]
+        return _channels_first(y).astype(x.dtype, copy=False),
+
+    def backward(self, indexes, grad_outputs):
+        from dynet.functions.math.sum import sum as sum_
+        x, w = self.get_retained_inputs()
+        gy = grad_outputs[0]
+        geometry = self.geometry
+        result = []
+        for i in indexes:
+            if i == 0:
+                result.append(DeconvolutionND(
+                    geometry.ndim, outsize=x.shape[2:],
+                    **geometry.kwargs()).apply((gy, w))[0])
+            elif i == 1:
+                result.append(ConvolutionNDGradW(
+                    geometry, w.shape[2:]).apply((x, gy))[0])
+            else:
+                result.append(sum_(gy, axis=_bias_axes(geometry.ndim)))
+        return tuple(result)
+
+
+class DeconvolutionND(FunctionNode):
+
+    def __init__(self, ndim, stride=1, pad=0, outsize=None, dilate=1,
+                 groups=1, cover_all=False):
+        self.geometry = _Geometry(ndim, stride, pad, dilate, groups,
+                                  cover_all)
+        self.outsize = None if outsize is None else \
+            conv_util.as_tuple(outsize, ndim, 'outsize')
+
+    @property
+    def label(self):
+        return 'Deconvolution{}D'.format(self.geometry.ndim) \
+            if self.geometry.ndim <= 3 else 'DeconvolutionND'
+
+    def _out_size(self, x, w):
+        if self.outsize is not None:
+            return self.outsize
+        return self.geometry.deconv_out_size(x.shape[2:], w.shape[2:])
+
+    def _check_inputs(self, in_data):
+        _check_conv_inputs(self, in_data, self.geometry, transposed=True)
+        x, w = in_data[:2]
+        out = self._out_size(x, w)
+        back = self.geometry.out_size(out, w.shape[2:])
+        if any(o <= 0 for o in out) or back != tuple(x.shape[2:]):
+            _check.fail(
+                self, 'outsize {} consistent with the input size {} (a '
+                'convolution of outsize would give it back)'.format(
+                    out, tuple(x.shape[2:])),
+                'a convolution of {} gives {}'.format(out, back))
+
+    def forward(self, inputs):
+        self.retain_inputs((0, 1))
+        x, w = inputs[:2]
+        y = _deconv_forward(x, w, self.geometry, self._out_size(x, w))
+        if len(inputs) == 3:
+            shape = (1, -1) + (1,) * self.geometry.ndim
+            y += inputs[2].reshape(shape)
+        return y.astype(x.dtype, copy=False),
+
+    def backward(self, indexes, grad_outputs):
+        from dynet.functions.math.sum import sum as sum_
+        x, w = self.get_retained_inputs()
+        gy = grad_outputs[0]
+        geometry = self.geometry
+        result = []
+        for i in indexes:
+            if i == 0:
+                result.append(ConvolutionND(
+                    geometry.ndim, geometry.stride, geometry.pad,
+                    geometry.cover_all, geometry.dilate,
+                    geometry.groups).apply((gy, w))[0])
+            elif i == 1:
+                result.append(ConvolutionNDGradW(
+                    geometry, w.shape[2:]).apply((gy, x))[0])
+            else:
+                result.append(sum_(gy, axis=_bias_axes(geometry.ndim)))
+        return tuple(result)
+
+
+class ConvolutionNDGradW(FunctionNode):
+    """gW of a convolution as a function of (x, gy)."""
+
+    def __init__(self, geometry, ksize):
+        self.geometry = geometry
+        self.ksize = tuple(ksize)
+
+    def forward(self, inputs):
+        self.retain_inputs((0, 1))
+        x, gy = inputs
+        return _grad_w(x, gy, self.geometry, self.ksize).astype(
+            x.dtype, copy=False),
+
+    def backward(self, indexes, grad_outputs):
+        x, gy = self.get_retained_inputs()
+        ggw = grad_outputs[0]
+        geometry = self.geometry
+        result = []
+        for i in indexes:
+            if i == 0:
+                result.append(DeconvolutionND(
+                    geometry.ndim, outsize=x.shape[2:],
+                    **geometry.kwargs()).apply((gy, ggw))[0])
+            else:
+                result.append(ConvolutionND(
+                    geometry.ndim, geometry.stride, geometry.pad,
+                    geometry.cover_all, geometry.dilate,
+                    geometry.groups).apply((x, ggw))[0])
+        return tuple(result)
+
+
+def _check_conv_inputs(func, in_data, geometry, transposed):
+    n = len(in_data)
+    if n not in (2, 3):
+        _check.fail(func, '2 or 3 inputs (x, W[, b])',
+                    '{} input(s)'.format(n))
+    x, w = in_data[:2]
+    nd = geometry.ndim
+    _check.float_kind(func, 'x', x)
+    _check.same_dtype(func, ('x', 'W', 'b')[:n], in_data)
+    _check.ndim_equal(func, 'x', x, nd + 2)
+    _check.ndim_equal(func, 'W', w, nd + 2)
+    g = geometry.groups
+    if transposed:
+        if x.shape[1] != w.shape[0]:
+            _check.fail(func, 'x.shape[1] == W.shape[0]',
+                        '{} != {}'.format(x.shape[1], w.shape[0]))
+        if x.shape[1] % g:
+            _check.fail(func, 'x.shape[1] divisible by groups={}'.format(g),
+                        'x.shape[1] == {}'.format(x.shape[1]))
+        out_channels = w.shape[1] * g
+    else:
+        if x.shape[1] != w.shape[1] * g:
+            _check.fail(func, 'x.shape[1] == W.shape[1] * groups ({})'.format(
+                g), '{} != {}'.format(x.shape[1], w.shape[1] * g))
+        if w.shape[0] % g:
+            _check.fail(func, 'W.shape[0] divisible by groups={}'.format(g),
+                        'W.shape[0] == {}'.format(w.shape[0]))
+        out = geometry.out_size(x.shape[2:], w.shape[2:])
+        if any(o <= 0 for o in out):
+            _check.fail(func, 'a non-empty output',
+                        'input size {}, kernel {}, stride {}, pad {}, '
+                        'dilate {} give output size {}'.format(
+                            tuple(x.shape[2:]), tuple(w.shape[2:]),
+                            geometry.stride, geometry.pad, geometry.dilate,
+                            out))
+        out_channels = w.shape[0]
+    if n == 3:
+        b = in_data[2]
+        _check.ndim_equal(func, 'b', b, 1)
+        if b.shape[0] != out_channels:
+            _check.fail(func, 'b.shape[0] == {} (output channels)'.format(
+                out_channels), 'b.shape[0] == {}'.format(b.shape[0]))
+
+
+def _inputs(x, W, b):
+    return (x, W) if b is None else (x, W, b)
+
+
+def convolution_nd(x, W, b=None, stride=1, pad=0, cover_all=False,
+                   dilate=1, groups=1):
+    """N-dimensional convolution (cross-correlation).
+
+    Args:
+        x: input (N, C, d_1, ..., d_n), float.
+        W: filters (O, C / groups, k_1, ..., k_n).
+        b: optional bias (O,).
+        stride, pad, dilate: ints or n-tuples.
+        cover_all (bool): extend the output so every input element is
+            covered (pooling-style rounding up).
+        groups (int): channel groups; C and O must be divisible by it.
+    Returns:
+        Variable (N, O, o_1, ..., o_n) with
+        ``o = (d + 2p - (k + (k-1)(dilate-1))) // s + 1``.
+    """
+    ndim = len(W.shape) - 2
+    return ConvolutionND(ndim, stride, pad, cover_all, dilate,
+                         groups).apply(_inputs(x, W, b))[0]
+
+
+def convolution_1d(x, W, b=None, stride=1, pad=0, cover_all=False,
+                   dilate=1, groups=1):
+    """1-D convolution; see ``convolution_nd``."""
+    _expect_ndim('convolution_1d', W, 1)
+    return convolution_nd(x, W, b, stride, pad, cover_all, dilate, groups)
+
+
+def convolution_2d(x, W, b=None, stride=1, pad=0, cover_all=False, *,
+                   dilate=1, groups=1):
+    """2-D convolution of ``x`` (N, C, H, W) with ``W`` (O, C/groups, kh,
+    kw); see ``convolution_nd``."""
+    _expect_ndim('convolution_2d', W, 2)
+    return convolution_nd(x, W, b, stride, pad, cover_all, dilate, groups)
+
+
+def convolution_3d(x, W, b=None, stride=1, pad=0, cover_all=False,
+                   dilate=1, groups=1):
+    """3-D convolution; see ``convolution_nd``."""
+    _expect_ndim('convolution_3d', W, 3)
+    return convolution_nd(x, W, b, stride, pad, cover_all, dilate, groups)
+
+
+def deconvolution_nd(x, W, b=None, stride=1, pad=0, outsize=None,
+                     dilate=1, groups=1):
+    """N-dimensional transposed convolution (the gradient of
+    ``convolution_nd`` with respect to its input).
+
+    Args:
+        x: input (N, C, d_1, ..., d_n).
+        W: filters (C, O / groups, k_1, ..., k_n).
+        b: optional bias (O,).
+        outsize: output spatial size; default
+            ``s (d - 1) + k + (k-1)(dilate-1) - 2p``.
+    Returns:
+        Variable (N, O, *outsize).
+    """
+    ndim = len(W.shape) - 2
+    return DeconvolutionND(ndim, stride, pad, outsize, dilate,
+                           groups).apply(_inputs(x, W, b))[0]
+
+
+def deconvolution_1d(x, W, b=None, stride=1, pad=0, outsize=None,
+                     dilate=1, groups=1):
+    """1-D transposed convolution; see ``deconvolution_nd``."""
+    _expect_ndim('deconvolution_1d', W, 1)
+    return deconvolution_nd(x, W, b, stride, pad, outsize, dilate, groups)
+
+
+def deconvolution_2d(x, W, b=None, stride=1, pad=0, outsize=None, *,
+                     dilate=1, groups=1):
+    """2-D transposed convolution; see ``deconvolution_nd``."""
+    _expect_ndim('deconvolution_2d', W, 2)
+    return deconvolution_nd(x, W, b, stride, pad, outsize, dilate, groups)
+
+
+def deconvolution_3d(x, W, b=None, stride=1, pad=0, outsize=None,
+                     dilate=1, groups=1):
+    """3-D transposed convolution; see ``deconvolution_nd``."""
+    _expect_ndim('deconvolution_3d', W, 3)
+    return deconvolution_nd(x, W, b, stride, pad, outsize, dilate, groups)
+
+
+def _expect_ndim(name, W, spatial):
+    if len(W.shape) != spatial + 2:
+        raise ValueError('{}: W must have {} axes (out, in, {} kernel '
+                         'axes), got shape {}'.format(
+                             name, spatial + 2, spatial, tuple(W.shape)))
