@@ -15,6 +15,7 @@ from dynet.function_hook import FunctionHook, get_function_hooks  # NOQA
 from dynet.function_node import FunctionNode  # NOQA
 from dynet._backprop import grad  # NOQA
 from dynet import initializers  # NOQA
+from dynet.initializer import Initializer  # NOQA
 from dynet.link import Chain, ChainList, Link, Sequential  # NOQA
 from dynet import functions  # NOQA
 

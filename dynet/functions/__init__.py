@@ -10,6 +10,7 @@ from dynet.functions.evaluation import *  # NOQA
 from dynet.functions.loss import *  # NOQA
 from dynet.functions.math import *  # NOQA
 from dynet.functions.noise import *  # NOQA
+from dynet.functions.pooling import *  # NOQA
 from dynet.functions.util import *  # NOQA
 
 from dynet.functions import _variable_methods
