@@ -20,7 +20,9 @@ from dynet.link import Chain, ChainList, Link, Sequential  # NOQA
 from dynet import functions  # NOQA
 
 _lazy_submodules = ('backends', 'cuda', 'testing', 'gradient_check',
-                    'function_hooks', 'utils')
+                    'function_hooks', 'utils', 'links', 'optimizers',
+                    'optimizer_hooks', 'serializers', 'computational_graph',
+                    'datasets', 'initializer')
 
 
 def __getattr__(name):
