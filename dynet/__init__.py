@@ -17,6 +17,9 @@ from dynet._backprop import grad  # NOQA
 from dynet import initializers  # NOQA
 from dynet.initializer import Initializer  # NOQA
 from dynet.link import Chain, ChainList, Link, Sequential  # NOQA
+from dynet.reporter import (  # NOQA
+    DictSummary, Reporter, Summary, get_current_reporter, report,
+    report_scope)
 from dynet import functions  # NOQA
 
 _lazy_submodules = ('backends', 'cuda', 'testing', 'gradient_check',
