@@ -25,7 +25,8 @@ from dynet import functions  # NOQA
 _lazy_submodules = ('backends', 'cuda', 'testing', 'gradient_check',
                     'function_hooks', 'utils', 'links', 'optimizers',
                     'optimizer_hooks', 'serializers', 'computational_graph',
-                    'datasets', 'initializer')
+                    'datasets', 'initializer', 'training', 'dataset',
+                    'iterators', 'reporter')
 
 
 def __getattr__(name):

@@ -1,0 +1,2 @@
+"""Updaters."""
+from dynet.training.updaters.standard_updater import StandardUpdater  # NOQA
