@@ -32,7 +32,8 @@ setup(
     extras_require={
         'gpu': ['cupy'],
         'plot': ['matplotlib'],
-        'test': ['pytest>=7', 'pytest-xdist'],
+        'special': ['scipy'],
+        'test': ['pytest>=7', 'pytest-xdist', 'scipy'],
     },
     license='MIT',
 )

@@ -1,0 +1,18 @@
+"""Elementwise rounding toward zero (not differentiable)."""
+from dynet.functions.math._rounding import unchained
+
+
+def fix(x):
+    """Elementwise rounding toward zero, ``y = fix(x)``: ``floor(x)`` for
+    positive and ``ceil(x)`` for negative ``x``.
+
+    As in Chainer, the result is a new Variable that is not connected to
+    the graph: no gradient flows back to ``x`` through it (its gradient
+    is zero almost everywhere).
+
+    Args:
+        x (Variable or array): input of any shape and dtype.
+    Returns:
+        Variable of ``x``'s shape and dtype with ``requires_grad=False``.
+    """
+    return unchained('fix', x, 'fix')
