@@ -22,3 +22,6 @@ from dynet.testing.parameterized import product  # NOQA
 from dynet.testing.parameterized import product_dict  # NOQA
 from dynet.testing.random import fix_random  # NOQA
 from dynet.testing.random import generate_seed  # NOQA
+from dynet.testing.serializer import save_and_load  # NOQA
+from dynet.testing.serializer import save_and_load_hdf5  # NOQA
+from dynet.testing.serializer import save_and_load_npz  # NOQA
