@@ -17,6 +17,7 @@ from dynet._backprop import grad  # NOQA
 from dynet import initializers  # NOQA
 from dynet.initializer import Initializer  # NOQA
 from dynet.link import Chain, ChainList, Link, Sequential  # NOQA
+from dynet.optimizer import GradientMethod, Optimizer, UpdateRule  # NOQA
 from dynet.serializers.base import (  # NOQA
     AbstractSerializer, Deserializer, Serializer)
 from dynet.reporter import (  # NOQA

@@ -117,7 +117,9 @@ class Link:
 
     def namedparams(self, include_uninit=True):
         d = self.__dict__
-        for name in self._params:
+        # Sorted by name, as Chainer does: code that draws random numbers
+        # per parameter then gives the same numbers.
+        for name in sorted(self._params):
             if include_uninit or d[name].is_initialized:
                 yield '/' + name, d[name]
 
@@ -395,13 +397,13 @@ class Chain(Link):
 
     def children(self):
         d = self.__dict__
-        for name in self._children:
+        for name in sorted(self._children):
             yield d[name]
 
     def namedparams(self, include_uninit=True):
         yield from super().namedparams(include_uninit)
         d = self.__dict__
-        for name in self._children:
+        for name in sorted(self._children):
             prefix = '/' + name
             for path, param in d[name].namedparams(include_uninit):
                 yield prefix + path, param
@@ -410,7 +412,7 @@ class Chain(Link):
         if not skipself:
             yield '/', self
         d = self.__dict__
-        for name in self._children:
+        for name in sorted(self._children):
             child = d[name]
             prefix = '/' + name
             yield prefix, child

@@ -8,6 +8,7 @@ parameter). ``optimizer.update()`` calls the hooks and every rule.
 import collections
 import copy
 import math
+import warnings
 
 import numpy
 
@@ -66,7 +67,11 @@ class UpdateRule:
         t: number of updates done.
         hyperparam: this rule's ``Hyperparameter``.
         state: dict of state arrays (None until the first update).
+        is_elementwise: True when the rule updates each element on its own
+            (so a parameter may be updated in pieces).
     """
+
+    is_elementwise = False
 
     def __init__(self, parent_hyperparam=None):
         self.hyperparam = Hyperparameter(parent_hyperparam)
@@ -82,19 +87,29 @@ class UpdateRule:
     def state(self):
         return self._state
 
-    def add_hook(self, hook, name=None, timing='pre'):
-        """Adds ``hook(rule, param)`` called before or after updates."""
-        if timing not in ('pre', 'post'):
-            raise ValueError("UpdateRule.add_hook: timing must be 'pre' or "
-                             "'post', got {!r}".format(timing))
-        if not callable(hook):
-            raise TypeError('UpdateRule.add_hook: hook must be callable')
-        name = name or getattr(hook, 'name', None) or type(hook).__name__
+    def add_hook(self, hook, name=None, timing='auto'):
+        """Adds ``hook(rule, param)`` called before or after updates.
+
+        ``timing``: 'pre', 'post', or 'auto' (the hook's own ``timing``
+        attribute, default 'pre'). ``name`` defaults to ``hook.name`` or the
+        function's ``__name__``.
+        """
+        self._check_hook(hook, timing)
+        timing = _resolve_timing(hook, timing)
+        name = _hook_name(hook, name)
+        if name in self._pre_update_hooks or name in self._post_update_hooks:
+            raise KeyError('a hook named {!r} already exists'.format(name))
         hooks = self._pre_update_hooks if timing == 'pre' else \
             self._post_update_hooks
-        if name in hooks:
-            raise KeyError('a hook named {!r} already exists'.format(name))
         hooks[name] = hook
+
+    @staticmethod
+    def _check_hook(hook, timing):
+        if not callable(hook):
+            raise TypeError('add_hook: hook must be callable')
+        if timing not in ('pre', 'post', 'auto'):
+            raise ValueError("add_hook: timing must be 'pre', 'post' or "
+                             "'auto', got {!r}".format(timing))
 
     def remove_hook(self, name):
         if name in self._pre_update_hooks:
@@ -109,18 +124,25 @@ class UpdateRule:
         self._use_fp32_update = flag
 
     def update(self, param):
-        """Updates ``param`` in place from ``param.grad``."""
+        """Updates ``param`` in place from ``param.grad``.
+
+        A gradient computed with ``backward(loss_scale=s)`` is divided by
+        ``s`` first (on the float32 copy when ``use_fp32_update`` applies),
+        so hooks and the update see the true gradient.
+        """
         if not self.enabled:
             return
         self.t += 1
-        loss_scale = getattr(param, '_loss_scale', None)
-        if loss_scale is not None and param.grad is not None:
-            param.grad /= loss_scale
-            param._loss_scale = None
         if self._use_fp32_update and param.dtype == numpy.float16:
             self._update_in_fp32(param)
             return
-        self._prepare(param)
+        loss_scale = getattr(param, '_loss_scale', None)
+        if param.array is not None:
+            self._prepare(param)
+            if loss_scale is not None:
+                if param.grad is not None:
+                    param.grad /= loss_scale
+                param._loss_scale = None
         for hook in self._pre_update_hooks.values():
             hook(self, param)
         self.update_core(param)
@@ -129,12 +151,20 @@ class UpdateRule:
 
     def _update_in_fp32(self, param):
         from dynet.variable import Variable
+        if param.array is None:
+            return
         if self._fp32_param is None:
             self._fp32_param = Variable(param.array.astype(numpy.float32),
                                         name=param.name)
         master = self._fp32_param
         master.grad = None if param.grad is None else \
             param.grad.astype(numpy.float32)
+        loss_scale = getattr(param, '_loss_scale', None)
+        if loss_scale is not None:
+            # Unscaled in float32, where small gradients do not underflow.
+            if master.grad is not None:
+                master.grad /= loss_scale
+            param._loss_scale = None
         self._prepare(master)
         for hook in self._pre_update_hooks.values():
             hook(self, master)
@@ -142,12 +172,22 @@ class UpdateRule:
         for hook in self._post_update_hooks.values():
             hook(self, master)
         param.array[...] = master.array.astype(param.dtype)
+        master.grad = None
 
     def _prepare(self, param):
-        if self._state is None:
+        device = backend.get_device_from_array(param.array)
+        state = self._state
+        if state is None:
             self._state = {}
-            with backend.get_device_from_array(param.array):
+            with device:
                 self.init_state(param)
+            return
+        # State loaded by a deserializer may sit on another device.
+        for key, value in state.items():
+            if (isinstance(value, numpy.ndarray) or
+                    backend.is_cupy_array(value)) and \
+                    not device.is_array_supported(value):
+                state[key] = device.send_array(value)
 
     def init_state(self, param):
         """Creates the state arrays (override)."""
@@ -184,10 +224,16 @@ class UpdateRule:
             probe.init_state(Variable(dummy, grad=dummy))
             loaded = {}
             for key in probe._state:
-                value = serializer(key, None)
-                if value is None:
-                    return
-                loaded[key] = value
+                try:
+                    loaded[key] = serializer(key, None)
+                except KeyError:
+                    # A frozen rule, or one saved before its first update,
+                    # has no saved state: it is created at the next update.
+                    if self.enabled and self.t != 0:
+                        raise
+                    loaded[key] = None
+            if any(value is None for value in loaded.values()):
+                return
             self._state = loaded
         else:
             for key in list(self._state):
@@ -201,16 +247,21 @@ class Optimizer:
         target: the Link being optimized (after ``setup``).
         t: number of updates done.
         epoch: number of epochs done (``new_epoch``).
-        hyperparam: the default hyperparameters of every update rule; each
-            one is also readable and writable as ``optimizer.<name>``.
+        use_auto_new_epoch: True when an updater calls ``new_epoch(auto=True)``
+            (the updater sets it); calling ``new_epoch()`` by hand then
+            raises.
     """
 
     target = None
     t = 0
     epoch = 0
-    _hooks = None
+    use_auto_new_epoch = False
+    _pre_update_hooks = None
+    _post_update_hooks = None
     _loss_scale = None
-    _use_auto_new_epoch = False
+    _loss_scale_max = 65504  # the largest float16
+    _loss_scaling_is_dynamic = False
+    _loss_scaling_isnan = False
 
     def setup(self, link):
         """Prepares to optimize ``link``'s parameters; returns self."""
@@ -221,70 +272,103 @@ class Optimizer:
         self.target = link
         self.t = 0
         self.epoch = 0
-        self._hooks = collections.OrderedDict()
+        self._pre_update_hooks = collections.OrderedDict()
+        self._post_update_hooks = collections.OrderedDict()
         return self
 
     def _check_setup(self):
-        if self.target is None:
-            raise RuntimeError('{}: call setup(link) before update()'.format(
+        if self.target is None or self._pre_update_hooks is None:
+            raise RuntimeError('{}: call setup(link) first'.format(
                 type(self).__name__))
 
     def update(self, lossfun=None, *args, **kwds):
         raise NotImplementedError
 
     def new_epoch(self, auto=False):
-        """Counts one more epoch (called by iterators/updaters)."""
-        if self._use_auto_new_epoch and not auto:
+        """Counts one more epoch.
+
+        ``auto=True`` is for updaters, which set ``use_auto_new_epoch``;
+        mixing the two ways raises RuntimeError.
+        """
+        if auto and not self.use_auto_new_epoch:
+            raise RuntimeError(
+                'new_epoch(auto=True) needs optimizer.use_auto_new_epoch = '
+                'True (set by the updater that calls it)')
+        if not auto and self.use_auto_new_epoch:
             raise RuntimeError(
                 'new_epoch() is called automatically by the updater here; '
-                'do not call it by hand')
+                'do not call it by hand (or pass auto_new_epoch=False to the '
+                'updater)')
         self.epoch += 1
 
-    def use_auto_new_epoch(self):
-        self._use_auto_new_epoch = True
-
     def add_hook(self, hook, name=None, timing='auto'):
-        """Adds ``hook(optimizer)`` called at each update.
+        """Adds a hook called at each update.
+
+        A hook with ``call_for_each_param = True`` is called as
+        ``hook(param.update_rule, param)`` for every parameter; any other as
+        ``hook(optimizer)``.
 
         ``timing``: 'pre' (before the rules run), 'post' (after), or 'auto'
-        (the hook's own ``timing`` attribute, default 'pre').
+        (the hook's own ``timing`` attribute; 'pre' with a warning when it
+        has none that is valid). ``name`` defaults to ``hook.name`` (or the
+        function's ``__name__``).
         """
         self._check_setup()
-        if not callable(hook):
-            raise TypeError('add_hook: hook must be callable')
+        UpdateRule._check_hook(hook, timing)
         if timing == 'auto':
-            timing = getattr(hook, 'timing', 'pre')
-        if timing not in ('pre', 'post'):
-            raise ValueError("add_hook: timing must be 'pre', 'post' or "
-                             "'auto', got {!r}".format(timing))
-        name = name or getattr(hook, 'name', None) or type(hook).__name__
-        if name in self._hooks:
+            timing = getattr(hook, 'timing', None)
+            if timing not in ('pre', 'post'):
+                warnings.warn(
+                    "add_hook: the hook's timing attribute is not 'pre' or "
+                    "'post'; calling it before the update ('pre')")
+                timing = 'pre'
+        name = _hook_name(hook, name)
+        if name in self._pre_update_hooks or name in self._post_update_hooks:
             raise KeyError('add_hook: a hook named {!r} already exists'
                            .format(name))
-        if hasattr(hook, 'timing'):
-            try:
-                hook.timing = timing
-            except AttributeError:
-                pass
-        self._hooks[name] = (hook, timing)
+        hooks = self._pre_update_hooks if timing == 'pre' else \
+            self._post_update_hooks
+        hooks[name] = hook
 
     def remove_hook(self, name):
-        del self._hooks[name]
+        self._check_setup()
+        if name in self._pre_update_hooks:
+            del self._pre_update_hooks[name]
+        else:
+            del self._post_update_hooks[name]
 
     def call_hooks(self, timing='pre'):
-        for hook, hook_timing in list((self._hooks or {}).values()):
-            if hook_timing == timing:
-                hook(self)
+        """Calls the hooks of ``timing`` in registration order."""
+        if timing == 'pre':
+            hooks = self._pre_update_hooks
+        elif timing == 'post':
+            hooks = self._post_update_hooks
+        else:
+            raise ValueError("call_hooks: timing must be 'pre' or 'post', "
+                             "got {!r}".format(timing))
+        for hook in list((hooks or {}).values()):
+            self.call_hook(hook)
+
+    def call_hook(self, hook):
+        """Calls one hook, per parameter if it asks for that."""
+        if getattr(hook, 'call_for_each_param', False):
+            for param in self.target.params():
+                rule = param.update_rule
+                if rule is not None:
+                    hook(rule, param)
+        else:
+            hook(self)
 
     def serialize(self, serializer):
         """Saves or loads ``t``, ``epoch`` and every update rule's state."""
         self.t = serializer('t', self.t)
         self.epoch = serializer('epoch', self.epoch)
         for name, param in self.target.namedparams():
-            rule = param.update_rule
+            rule = getattr(param, 'update_rule', None)
             if rule is not None:
                 rule.serialize(serializer[name])
 
+    # ------------------------------------------------------ loss scaling
     @property
     def loss_scale(self):
         return self._loss_scale
@@ -293,15 +377,81 @@ class Optimizer:
     def loss_scale(self, value):
         self._loss_scale = value
 
+    def loss_scaling(self, interval=1000, scale=None):
+        """Configures loss scaling.
+
+        ``scale=None`` selects dynamic scaling: the scale starts at 1, is
+        halved (and the update skipped) when a gradient is not finite, and
+        grows again (doubling, or by ``2 ** (1 / interval)`` per update once
+        an overflow was seen). A number selects a static scale.
+        """
+        if scale is None:
+            if interval < 1:
+                raise ValueError('loss_scaling: interval must be >= 1, got '
+                                 '{}'.format(interval))
+            self._loss_scaling_is_dynamic = True
+            self._loss_scale = 1.0
+            self._loss_scaling_multiplier = math.pow(2.0, 1.0 / interval)
+            self._loss_scaling_isnan_ever = False
+        else:
+            if scale <= 0:
+                raise ValueError('loss_scaling: scale must be positive, got '
+                                 '{}'.format(scale))
+            self._loss_scale = scale
+
+    def set_loss_scale(self, loss_scale):
+        """Sets a static loss scale."""
+        self.loss_scaling(scale=loss_scale)
+
+    def check_nan_in_grads(self):
+        """With dynamic loss scaling, notes (and warns) when a gradient has
+        a NaN or infinity."""
+        self._loss_scaling_isnan = False
+        if not self._loss_scaling_is_dynamic:
+            return
+        for name, param in self.target.namedparams():
+            grad = param.grad
+            if grad is None:
+                continue
+            xp = backend.get_array_module(grad)
+            if not bool(xp.all(xp.isfinite(grad))):
+                self._loss_scaling_isnan = True
+                self._loss_scaling_isnan_ever = True
+                warnings.warn(
+                    'Non finite number found in param.grad of {} '
+                    '(iteration: {}, loss_scale: {})'.format(
+                        name, self.t, self._loss_scale))
+
+    def is_safe_to_update(self):
+        return not self._loss_scaling_isnan
+
+    def update_loss_scale(self):
+        if not self._loss_scaling_is_dynamic:
+            return
+        if self._loss_scaling_isnan:
+            multiplier = 0.5
+        elif self._loss_scaling_isnan_ever:
+            multiplier = self._loss_scaling_multiplier
+        else:
+            multiplier = 2.0
+        self._loss_scale = max(1, min(self._loss_scale_max,
+                                      self._loss_scale * multiplier))
+
 
 class GradientMethod(Optimizer):
     """Optimizers that follow gradients: each parameter gets the update
-    rule made by ``create_update_rule()``."""
+    rule made by ``create_update_rule()``.
+
+    Attributes:
+        hyperparam: the default hyperparameters of every update rule; each
+            one is also readable and writable as ``optimizer.<name>``.
+    """
 
     def __init__(self):
         super().__init__()
         object.__setattr__(self, 'hyperparam', Hyperparameter())
         self._use_cleargrads = True
+        self._use_fp32_update = False
 
     # Hyperparameters read and written as optimizer attributes.
     def __getattr__(self, name):
@@ -315,7 +465,8 @@ class GradientMethod(Optimizer):
 
     def __setattr__(self, name, value):
         hyperparam = self.__dict__.get('hyperparam')
-        if hyperparam is not None and name in hyperparam.__dict__:
+        if hyperparam is not None and name in hyperparam.__dict__ and \
+                not hasattr(type(self), name):
             setattr(hyperparam, name, value)
         else:
             object.__setattr__(self, name, value)
@@ -327,15 +478,29 @@ class GradientMethod(Optimizer):
             d = owner.__dict__
             for name in owner._params:
                 param = d[name]
-                param.update_rule = self.create_update_rule()
-                param.update_rule.enabled = enabled
+                rule = self.create_update_rule()
+                rule.enabled = enabled
+                if self._use_fp32_update:
+                    rule.use_fp32_update()
+                param.update_rule = rule
         return self
 
     def create_update_rule(self):
         raise NotImplementedError
 
     def use_cleargrads(self, use=True):
+        warnings.warn('GradientMethod.use_cleargrads is deprecated',
+                      DeprecationWarning)
         self._use_cleargrads = use
+
+    def use_fp32_update(self, flag=True):
+        """Updates float16 parameters through float32 master copies (for
+        the rules made by ``setup``, before or after it)."""
+        self._use_fp32_update = flag
+        if self.target is not None:
+            for param in self.target.params():
+                if param.update_rule is not None:
+                    param.update_rule.use_fp32_update(flag)
 
     def reallocate_cleared_grads(self):
         """Gives initialized parameters without a gradient a zero one, so
@@ -343,13 +508,19 @@ class GradientMethod(Optimizer):
         for _, param in self.target.namedparams(include_uninit=False):
             if param.grad is None:
                 xp = backend.get_array_module(param.array)
-                param.grad = xp.zeros_like(param.array)
+                with backend.get_device_from_array(param.array):
+                    param.grad = xp.zeros_like(param.array)
+
+    def call_hook(self, hook):
+        super().call_hook(hook)
+        # A hook may clear gradients; the rules expect them allocated.
+        self.reallocate_cleared_grads()
 
     def update(self, lossfun=None, *args, **kwds):
         """One update step.
 
         With ``lossfun``, computes ``loss = lossfun(*args, **kwds)``, clears
-        the gradients and runs backward first.
+        the gradients and runs backward (with the loss scale) first.
         """
         self._check_setup()
         if lossfun is not None:
@@ -361,12 +532,51 @@ class GradientMethod(Optimizer):
             loss.backward(loss_scale=self._loss_scale)
             del loss
         self.reallocate_cleared_grads()
+        self.check_nan_in_grads()
         self.call_hooks('pre')
         self.t += 1
-        for param in self.target.params():
-            param.update()
+        if self.is_safe_to_update():
+            for param in self.target.params():
+                param.update()
         self.reallocate_cleared_grads()
         self.call_hooks('post')
+        self.update_loss_scale()
+
+
+class HyperparameterProxy:
+    """A class attribute that reads and writes ``self.hyperparam.<name>``
+    (for optimizers written in Chainer's style; ``GradientMethod`` also
+    exposes hyperparameters without it)."""
+
+    def __init__(self, attr_name):
+        self._attr_name = attr_name
+        self.__doc__ = 'Alias to ``self.hyperparam.{}``'.format(attr_name)
+
+    def __get__(self, obj, type=None):
+        if obj is None:
+            return self
+        return getattr(obj.hyperparam, self._attr_name)
+
+    def __set__(self, obj, value):
+        setattr(obj.hyperparam, self._attr_name, value)
+
+
+def _resolve_timing(hook, timing):
+    if timing == 'auto':
+        timing = getattr(hook, 'timing', 'pre')
+        if timing not in ('pre', 'post'):
+            timing = 'pre'
+    return timing
+
+
+def _hook_name(hook, name):
+    if name is not None:
+        return name
+    name = getattr(hook, 'name', None) or getattr(hook, '__name__', None)
+    if name is None:
+        raise ValueError('add_hook: give the hook a name (it has neither a '
+                         '`name` nor a `__name__` attribute)')
+    return name
 
 
 def _check_finite_hyperparameter(optimizer, name, value):

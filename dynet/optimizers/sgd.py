@@ -1,5 +1,6 @@
 """Plain stochastic gradient descent: ``param -= lr * grad``."""
 from dynet import optimizer
+from dynet.optimizers import _kernels
 
 _default_hyperparam = optimizer.Hyperparameter()
 _default_hyperparam.lr = 0.01
@@ -13,16 +14,26 @@ class SGDRule(optimizer.UpdateRule):
         lr: learning rate (overrides the parent's).
     """
 
+    is_elementwise = True
+
     def __init__(self, parent_hyperparam=None, lr=None):
         super().__init__(parent_hyperparam or _default_hyperparam)
         if lr is not None:
             self.hyperparam.lr = lr
 
-    def update_core(self, param):
+    def update_core_cpu(self, param):
         grad = param.grad
         if grad is None:
             return
         param.array -= self.hyperparam.lr * grad
+
+    def update_core_gpu(self, param):
+        grad = param.grad
+        if grad is None:
+            return
+        _kernels.elementwise(
+            'T grad, T lr', 'T param', 'param -= lr * grad', 'dynet_sgd')(
+                grad, self.hyperparam.lr, param.array)
 
 
 class SGD(optimizer.GradientMethod):

@@ -1,0 +1,71 @@
+"""Classical momentum SGD: ``v = momentum * v - lr * grad; param += v``."""
+from dynet import optimizer
+from dynet.optimizers import _kernels
+
+_default_hyperparam = optimizer.Hyperparameter()
+_default_hyperparam.lr = 0.01
+_default_hyperparam.momentum = 0.9
+
+
+class MomentumSGDRule(optimizer.UpdateRule):
+    """Update rule of the classical momentum SGD (state ``'v'``).
+
+    Args:
+        parent_hyperparam: the optimizer's hyperparameters.
+        lr (float): learning rate.
+        momentum (float): decay rate of the velocity.
+    """
+
+    is_elementwise = True
+
+    def __init__(self, parent_hyperparam=None, lr=None, momentum=None):
+        super().__init__(parent_hyperparam or _default_hyperparam)
+        if lr is not None:
+            self.hyperparam.lr = lr
+        if momentum is not None:
+            self.hyperparam.momentum = momentum
+
+    def init_state(self, param):
+        xp = param.xp
+        self.state['v'] = xp.zeros_like(param.array)
+
+    def update_core_cpu(self, param):
+        grad = param.grad
+        if grad is None:
+            return
+        hp = self.hyperparam
+        v = self.state['v']
+        v *= hp.momentum
+        v -= hp.lr * grad
+        param.array += v
+
+    def update_core_gpu(self, param):
+        grad = param.grad
+        if grad is None:
+            return
+        hp = self.hyperparam
+        _kernels.elementwise(
+            'T grad, T lr, T momentum', 'T param, T v',
+            '''v = v * momentum;
+               v -= lr * grad;
+               param += v;''',
+            'dynet_momentum_sgd')(
+                grad, hp.lr, hp.momentum, param.array, self.state['v'])
+
+
+class MomentumSGD(optimizer.GradientMethod):
+    """Momentum SGD.
+
+    Args:
+        lr (float): learning rate.
+        momentum (float): decay rate of the velocity.
+    """
+
+    def __init__(self, lr=_default_hyperparam.lr,
+                 momentum=_default_hyperparam.momentum):
+        super().__init__()
+        self.hyperparam.lr = lr
+        self.hyperparam.momentum = momentum
+
+    def create_update_rule(self):
+        return MomentumSGDRule(self.hyperparam)
