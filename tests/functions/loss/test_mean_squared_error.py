@@ -1,0 +1,82 @@
+"""Tests of F.mean_squared_error."""
+import numpy
+import pytest
+
+import dynet.functions as F
+from dynet import testing
+from dynet import Variable
+from dynet.utils import type_check
+
+_FLOATS = [numpy.float16, numpy.float32, numpy.float64]
+_BACKENDS = [{}, {'use_cuda': True}]
+
+
+def _tolerances(test, dtype):
+    if dtype == numpy.float16:
+        test.check_forward_options = {'atol': 1e-3, 'rtol': 1e-3}
+        test.check_backward_options = {'atol': 5e-3, 'rtol': 5e-3}
+    elif dtype == numpy.float32:
+        test.check_forward_options = {'atol': 1e-6, 'rtol': 1e-6}
+        test.check_backward_options = {'atol': 1e-5, 'rtol': 1e-5}
+    else:
+        test.check_forward_options = {'atol': 1e-12, 'rtol': 1e-12}
+        test.check_backward_options = {'eps': 1e-5, 'atol': 1e-8,
+                                       'rtol': 1e-8}
+    test.check_double_backward_options = test.check_backward_options
+
+
+@testing.parameterize(*testing.product({
+    'shape': [(4, 3), (), (2, 1, 3), (7,)],
+    'dtype': _FLOATS,
+}))
+@testing.inject_backend_tests(None, _BACKENDS)
+class TestMeanSquaredError(testing.FunctionTestCase):
+
+    def setUp(self):
+        _tolerances(self, self.dtype)
+
+    def generate_inputs(self):
+        x0 = numpy.random.uniform(-1, 1, self.shape).astype(self.dtype)
+        x1 = numpy.random.uniform(-1, 1, self.shape).astype(self.dtype)
+        return x0, x1
+
+    def forward(self, inputs, device):
+        return F.mean_squared_error(*inputs),
+
+    def forward_expected(self, inputs):
+        x0, x1 = inputs
+        total = 0.0
+        for i in numpy.ndindex(*x0.shape):
+            total += (float(x0[i]) - float(x1[i])) ** 2
+        return numpy.asarray(total / x0.size, self.dtype),
+
+
+def test_mean_squared_error_of_empty_inputs_is_nan():
+    y = F.mean_squared_error(numpy.zeros((0, 3), numpy.float32),
+                             numpy.zeros((0, 3), numpy.float32))
+    assert y.shape == () and y.dtype == numpy.float32
+    assert numpy.isnan(y.array)
+
+
+def test_mean_squared_error_value_and_gradients():
+    x0 = Variable(numpy.array([[1.0, 2.0], [3.0, 4.0]], numpy.float32))
+    x1 = Variable(numpy.array([[0.0, 2.0], [5.0, 4.5]], numpy.float32))
+    y = F.mean_squared_error(x0, x1)
+    assert float(y.array) == pytest.approx((1 + 0 + 4 + 0.25) / 4)
+    y.backward()
+    numpy.testing.assert_allclose(x0.grad, [[0.5, 0], [-1, -0.25]])
+    numpy.testing.assert_allclose(x1.grad, -x0.grad)
+
+
+@pytest.mark.parametrize('a,b,expect', [
+    ((numpy.float32, (2, 3)), (numpy.float64, (2, 3)), 'dtype'),
+    ((numpy.float32, (2, 3)), (numpy.float32, (6,)), 'shape'),
+    ((numpy.int32, (2,)), (numpy.int32, (2,)), 'int32'),
+])
+def test_mean_squared_error_bad_inputs(a, b, expect):
+    with pytest.raises(type_check.InvalidType) as info:
+        F.mean_squared_error(numpy.zeros(a[1], a[0]),
+                             numpy.zeros(b[1], b[0]))
+    message = str(info.value)
+    assert 'MeanSquaredError' in message and expect in message
+    assert 'Expect' in message and 'Actual' in message
