@@ -3,3 +3,4 @@
 Each category package lists its public links in ``__all__``.
 """
 from dynet.links.connection import *  # NOQA
+from dynet.links.model import *  # NOQA

@@ -1,0 +1,4 @@
+"""Model links (Classifier, ...)."""
+from dynet.links.model.classifier import Classifier  # NOQA
+
+__all__ = ['Classifier']
