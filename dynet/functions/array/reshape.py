@@ -32,7 +32,7 @@ class Reshape(FunctionNode):
 
     def _check_inputs(self, in_data):
         _check.count(self, in_data, 1)
-        self.shape = _resolve_shape(self, self.shape, in_data[0].size)
+        _resolve_shape(self, self.shape, in_data[0].size)
 
     def forward(self, inputs):
         return inputs[0].reshape(self.shape),

@@ -1,3 +1,4 @@
-"""util functions."""
+"""Utility functions."""
+from dynet.functions.util.forget import forget  # NOQA
 
-__all__ = []
+__all__ = ['forget']
