@@ -47,7 +47,7 @@ class SigmoidCrossEntropy(FunctionNode):
         return max(valid.shape[0] if valid.ndim else 1, 1)
 
     def backward(self, indexes, grad_outputs):
-        from dynet.functions.loss._ops import sigmoid
+        from dynet.functions.activation.sigmoid import sigmoid
         x, t = self.get_retained_inputs()
         t = t.array
         valid = t != _IGNORE

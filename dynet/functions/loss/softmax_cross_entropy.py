@@ -188,7 +188,7 @@ class SoftmaxCrossEntropy(FunctionNode):
     def _backward_differentiable(self, x, t, gy):
         """The gradient written with dynet functions (differentiable)."""
         from dynet.functions.array.reshape import reshape
-        from dynet.functions.loss._ops import softmax
+        from dynet.functions.activation.softmax import softmax
         xp = backend.get_array_module(t)
         shape = x.shape
         if x.size == 0:

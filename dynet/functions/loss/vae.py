@@ -74,7 +74,7 @@ class BernoulliNLL(_VAELoss):
         return xp.maximum(y, 0) + xp.log1p(xp.exp(-abs(y))) - x * y
 
     def backward(self, indexes, grad_outputs):
-        from dynet.functions.loss._ops import sigmoid
+        from dynet.functions.activation.sigmoid import sigmoid
         x, y = self.get_retained_inputs()
         g = self._grad(grad_outputs[0])
         result = []
