@@ -33,7 +33,7 @@ setup(
         'gpu': ['cupy'],
         'plot': ['matplotlib'],
         'special': ['scipy'],
-        'test': ['pytest>=7', 'pytest-xdist', 'scipy'],
+        'test': ['pytest>=7', 'pytest-xdist', 'scipy', 'matplotlib'],
     },
     license='MIT',
 )

@@ -116,10 +116,15 @@ def report_scope(observation):
 
 
 def _to_float(value):
+    """A scalar as a float64 value (sums of float32 values must not be
+    accumulated in float32)."""
     if isinstance(value, Variable):
         value = value.array
     if backend.is_cupy_array(value):
         value = value.get()
+    if isinstance(value, (numpy.ndarray, numpy.generic)):
+        if value.dtype.kind in 'fiub':
+            return value.astype(numpy.float64)
     return value
 
 

@@ -3,3 +3,4 @@ from dynet.dataset.convert import (  # NOQA
     Converter, concat_examples, converter, to_device)
 from dynet.dataset.dataset_mixin import DatasetMixin  # NOQA
 from dynet.dataset.iterator import Iterator  # NOQA
+from dynet.dataset.download import cache_or_load_file, cached_download, get_dataset_directory, get_dataset_root, set_dataset_root  # NOQA

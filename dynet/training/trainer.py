@@ -3,8 +3,9 @@
 ``run()`` does, in this order: create the output directory; call
 ``initialize(trainer)`` of every extension (highest priority first); loop
 ``update()`` then every extension whose trigger fires, each iteration in a
-fresh reporter observation; on an exception call every ``on_error``; and
-always call every ``finalize()`` and the updater's ``finalize()``.
+fresh reporter observation; on an exception call every ``on_error`` (not
+for KeyboardInterrupt/SystemExit, as in Chainer); and always call every
+``finalize()`` and the updater's ``finalize()``.
 """
 import collections
 import os
@@ -104,6 +105,10 @@ class Trainer:
         while unique in self._extensions:
             index += 1
             unique = '{}_{}'.format(name, index)
+        try:
+            extension.name = unique
+        except AttributeError:
+            pass  # a read-only name (e.g. a property) is kept
         self._extensions[unique] = _ExtensionEntry(
             extension, priority, trigger, call_before_training)
 
@@ -147,9 +152,8 @@ class Trainer:
                     for _, entry in extensions:
                         if entry.trigger(self):
                             entry.extension(self)
-        except BaseException as error:
-            if show_loop_exception_msg and not isinstance(
-                    error, KeyboardInterrupt):
+        except Exception as error:
+            if show_loop_exception_msg:
                 sys.stderr.write('Exception in main training loop: {}\n'
                                  .format(error))
                 sys.stderr.write(traceback.format_exc())

@@ -17,3 +17,13 @@ def get_trigger(trigger):
 
 def _never(trainer):
     return False
+
+
+from dynet.training.triggers.early_stopping_trigger import (  # NOQA
+    EarlyStoppingTrigger)
+from dynet.training.triggers.manual_schedule_trigger import (  # NOQA
+    ManualScheduleTrigger)
+from dynet.training.triggers.minmax_value_trigger import (  # NOQA
+    BestValueTrigger, MaxValueTrigger, MinValueTrigger)
+from dynet.training.triggers.once_trigger import OnceTrigger  # NOQA
+from dynet.training.triggers.time_trigger import TimeTrigger  # NOQA

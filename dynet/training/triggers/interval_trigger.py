@@ -2,7 +2,12 @@
 
 
 class IntervalTrigger:
-    """Fires when the updater crosses a multiple of ``period`` units.
+    """Fires when training crosses a multiple of ``period`` units since the
+    trigger was last asked.
+
+    The trigger remembers where it was last called (and saves it), so an
+    extension that consults it only now and then still fires once per
+    crossed boundary.
 
     Args:
         period (int or float): interval length.
@@ -18,24 +23,46 @@ class IntervalTrigger:
                              '{}'.format(period))
         self.period = period
         self.unit = unit
+        self._previous_iteration = -1
+        self._previous_epoch_detail = -1.0
 
     def __call__(self, trainer):
         updater = trainer.updater
         if self.unit == 'epoch':
             current = updater.epoch_detail
-            previous = updater.previous_epoch_detail
-            if previous is None:
-                previous = 0.0
-            return previous // self.period != current // self.period
-        iteration = updater.iteration
-        return iteration > 0 and iteration % self.period == 0
+            previous = self._previous_epoch_detail
+            if previous < 0:
+                previous = updater.previous_epoch_detail
+                if previous is None:
+                    previous = 0.0
+            fire = current > 0 and \
+                previous // self.period != current // self.period
+        else:
+            current = updater.iteration
+            previous = self._previous_iteration
+            if previous < 0:
+                previous = current - 1
+            # Nothing has been trained at iteration 0: never fire there.
+            fire = current > 0 and \
+                previous // self.period != current // self.period
+        self._previous_iteration = updater.iteration
+        if hasattr(updater, 'epoch_detail'):
+            self._previous_epoch_detail = updater.epoch_detail
+        return fire
 
     def get_training_length(self):
         return self.period, self.unit
 
     def serialize(self, serializer):
-        """Stateless (the updater's counters drive it); kept for the
-        trainer's protocol."""
+        try:
+            self._previous_iteration = int(serializer(
+                'previous_iteration', self._previous_iteration))
+            self._previous_epoch_detail = float(serializer(
+                'previous_epoch_detail', self._previous_epoch_detail))
+        except KeyError:
+            # A file from before this state was saved: fall back to the
+            # updater's counters (the state stays unknown, i.e. -1).
+            pass
 
     def __str__(self):
         return '{}({}, {!r})'.format(type(self).__name__, self.period,
