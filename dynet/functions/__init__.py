@@ -10,7 +10,9 @@ from dynet.functions.evaluation import *  # NOQA
 from dynet.functions.loss import *  # NOQA
 from dynet.functions.math import *  # NOQA
 from dynet.functions.noise import *  # NOQA
+from dynet.functions.normalization import *  # NOQA
 from dynet.functions.pooling import *  # NOQA
+from dynet.functions.rnn import *  # NOQA
 from dynet.functions.util import *  # NOQA
 
 from dynet.functions import _variable_methods

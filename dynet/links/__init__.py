@@ -2,5 +2,8 @@
 
 Each category package lists its public links in ``__all__``.
 """
+from dynet.links.activation import *  # NOQA
 from dynet.links.connection import *  # NOQA
+from dynet.links.rnn import *  # NOQA
 from dynet.links.model import *  # NOQA
+from dynet.links.normalization import *  # NOQA

@@ -14,6 +14,7 @@ import time
 import traceback
 
 from dynet import reporter as reporter_module
+from dynet.serializers.base import Deserializer
 from dynet.training import extension as extension_module
 from dynet.training import triggers as trigger_module
 
@@ -194,5 +195,7 @@ class Trainer:
                 entry.trigger.serialize(trigger_serializer[name])
         elapsed = self.elapsed_time if self._start_at is not None else \
             self._snapshot_elapsed_time
-        self._snapshot_elapsed_time = float(serializer(
-            '_snapshot_elapsed_time', elapsed))
+        stored = float(serializer('_snapshot_elapsed_time', elapsed))
+        if isinstance(serializer, Deserializer):
+            # Loading: the time already spent before the snapshot.
+            self._snapshot_elapsed_time = stored

@@ -19,6 +19,10 @@ from dynet.functions.array.reshape import reshape  # NOQA
 from dynet.functions.array.resize_images import resize_images  # NOQA
 from dynet.functions.array.scatter_add import scatter_add  # NOQA
 from dynet.functions.array.select_item import select_item  # NOQA
+from dynet.functions.array.spatial_transformer_grid import (  # NOQA
+    spatial_transformer_grid)
+from dynet.functions.array.spatial_transformer_sampler import (  # NOQA
+    spatial_transformer_sampler)
 from dynet.functions.array.split_axis import separate, split_axis  # NOQA
 from dynet.functions.array.squeeze import squeeze  # NOQA
 from dynet.functions.array.stack import dstack, hstack, stack, vstack  # NOQA
@@ -33,5 +37,6 @@ __all__ = [
     'fliplr', 'flipud', 'get_item', 'hstack', 'moveaxis', 'pad',
     'pad_sequence', 'permutate', 'repeat', 'reshape', 'resize_images',
     'rollaxis', 'scatter_add', 'select_item', 'separate', 'space2depth',
+    'spatial_transformer_grid', 'spatial_transformer_sampler',
     'split_axis', 'squeeze', 'stack', 'swapaxes', 'tile', 'transpose',
     'transpose_sequence', 'vstack', 'where']

@@ -1,0 +1,12 @@
+"""Normalization links."""
+from dynet.links.normalization.batch_normalization import (  # NOQA
+    BatchNormalization)
+from dynet.links.normalization.batch_renormalization import (  # NOQA
+    BatchRenormalization)
+from dynet.links.normalization.group_normalization import (  # NOQA
+    GroupNormalization)
+from dynet.links.normalization.layer_normalization import (  # NOQA
+    LayerNormalization)
+
+__all__ = ['BatchNormalization', 'BatchRenormalization',
+           'GroupNormalization', 'LayerNormalization']
