@@ -276,21 +276,32 @@ class FunctionNode:
         return tuple([self.inputs[i].get_variable() for i in indexes])
 
     def get_retained_outputs(self):
-        """The retained outputs as Variables connected to the graph."""
+        """The retained outputs as Variables connected to the graph.
+
+        An output whose Variable (and node) is already gone gets a fresh
+        node created by this function, so gradients flowing through the
+        returned Variable (double backprop) still reach the inputs.
+        """
         indexes = self._output_indexes_to_retain
         if indexes is None:
             return ()
         result = []
+        outputs = list(self.outputs)
         for index, data in zip(indexes, self._retained_output_data):
-            node = self.outputs[index]()
+            node = outputs[index]()
             if node is None:
-                # Nothing uses this output any more: give a detached
-                # Variable carrying the retained array.
-                result.append(Variable(data, requires_grad=False))
+                variable = Variable(data)
+                node = variable.node
+                node.creator_node = self
+                node.rank = self.rank + 1
+                node.data = data
+                outputs[index] = weakref.ref(node)
+                result.append(variable)
                 continue
             if node.data is None:
                 node.data = data
             result.append(node.get_variable())
+        self.outputs = tuple(outputs)
         return tuple(result)
 
     @property

@@ -240,3 +240,31 @@ def test_builtin_functions_work_with_type_check_off():
         y.backward()
     numpy.testing.assert_array_equal(y.array, [16])
     numpy.testing.assert_array_equal(x.grad, [3, -3, 7])
+
+
+def test_retained_output_of_a_dropped_variable_keeps_double_backprop():
+    class SquareOut(FunctionNode):
+        """y = x ** 2 with the gradient written from the retained output
+        (dy/dx = 2 * sqrt(y)), so double backprop needs that output."""
+
+        def forward(self, inputs):
+            self.retain_outputs((0,))
+            return inputs[0] ** 2, inputs[0] * 0
+
+        def backward(self, indexes, grad_outputs):
+            y, = self.get_retained_outputs()
+            from dynet.functions.math.sqrt import sqrt
+            return grad_outputs[0] * 2 * sqrt(y),
+
+    x = _x(3)
+    y, unused = SquareOut().apply((x,))
+    node = y.creator
+    del y  # the output Variable (and node) is gone
+    z = node.get_retained_outputs()[0]
+    assert z.creator is node
+    # The first-order gradient, built through the retained output, must
+    # itself be differentiable: d/dx (2 * sqrt(x ** 2)) = 2.
+    g = node.backward((0,), (dynet.Variable(numpy.ones(1, numpy.float32)),
+                             None))[0]
+    ggx, = dynet.grad([g], [x])
+    numpy.testing.assert_allclose(ggx.array, [2])
