@@ -50,7 +50,11 @@ class _Pooling(FunctionNode):
         col = conv_util.im2col(x, self.ksize, self.stride, self.pad,
                                pad_value=pad_value, cover_all=self.cover_all)
         shape = col.shape
-        return col.reshape(shape[:2] + (-1,) + shape[2 + self.ndim:])
+        k = 1
+        for v in self.ksize:
+            k *= v
+        # An explicit window size: -1 cannot be inferred for empty arrays.
+        return col.reshape(shape[:2] + (k,) + shape[2 + self.ndim:])
 
     def unwindows(self, col, in_size):
         """Adjoint of ``windows``: (N, C, K, *out) summed into an image."""

@@ -12,9 +12,10 @@ _BACKENDS = [{}, {'use_cuda': True}]
 
 
 def _well_conditioned(shape, dtype):
-    """Random matrices plus n * I: diagonally dominant, cond < ~10."""
+    """Random matrices plus (n + 1) * I: strictly diagonally dominant, so
+    even 1 x 1 matrices stay away from 0 (cond < ~10)."""
     n = shape[-1]
-    a = numpy.random.uniform(-1, 1, shape) + n * numpy.eye(n)
+    a = numpy.random.uniform(-1, 1, shape) + (n + 1) * numpy.eye(n)
     return a.astype(dtype)
 
 
