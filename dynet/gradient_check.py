@@ -106,7 +106,8 @@ def check_backward(func, x_data, y_grad, params=(), eps=1e-3, atol=1e-5,
     Args:
         func: callable taking Variables and returning a Variable or a tuple
             of Variables.
-        x_data: an array or a tuple of arrays (the inputs).
+        x_data: an array or a tuple of arrays (the inputs); a None entry
+            is passed to ``func`` as None and never checked.
         y_grad: an array, a tuple of arrays (None entries skip an output) or
             None when the output has one element.
         params: Parameters whose gradients are checked too.
@@ -114,8 +115,9 @@ def check_backward(func, x_data, y_grad, params=(), eps=1e-3, atol=1e-5,
         atol, rtol: tolerances of the comparison.
         no_grads: one bool per input; True skips that input. By default
             non-float inputs are skipped.
-        dtype: dtype to compute the numerical derivative in (e.g.
-            ``numpy.float64`` for precision); float inputs are cast to it.
+        dtype: a float dtype to compute the numerical derivative in (e.g.
+            ``numpy.float64`` for precision); float inputs (skipped ones
+            too) and parameters are cast to it.
         detect_nondifferentiable: raise ``NondifferentiableError`` when
             one-sided derivatives disagree at the point.
         is_immutable_params: accepted for compatibility: parameters are
@@ -127,16 +129,20 @@ def check_backward(func, x_data, y_grad, params=(), eps=1e-3, atol=1e-5,
     """
     x_data = _as_tuple(x_data)
     params = _as_tuple(params) if params is not None else ()
+    _check_dtype_argument('check_backward', dtype)
     for i, x in enumerate(x_data):
-        if not isinstance(x, backend.get_array_types()):
-            raise TypeError('check_backward: x_data[{}] must be an array, got'
-                            ' {}'.format(i, type(x).__name__))
+        if x is not None and not isinstance(x, backend.get_array_types()):
+            raise TypeError('check_backward: x_data[{}] must be an array or '
+                            'None, got {}'.format(i, type(x).__name__))
     if no_grads is None:
-        no_grads = [x.dtype.kind != 'f' for x in x_data]
+        no_grads = [x is None or x.dtype.kind != 'f' for x in x_data]
     elif len(no_grads) != len(x_data):
         raise ValueError('check_backward: no_grads has {} entries for {} '
                          'inputs'.format(len(no_grads), len(x_data)))
-    xs = [Variable(x, requires_grad=not skip)
+    else:
+        no_grads = [bool(skip) or x is None
+                    for x, skip in zip(x_data, no_grads)]
+    xs = [None if x is None else Variable(x, requires_grad=not skip)
           for x, skip in zip(x_data, no_grads)]
     outputs = _as_tuple(func(*xs))
     for i, y in enumerate(outputs):
@@ -196,6 +202,12 @@ def check_backward(func, x_data, y_grad, params=(), eps=1e-3, atol=1e-5,
         raise AssertionError('\n'.join(lines))
 
 
+def _check_dtype_argument(where, dtype):
+    if dtype is not None and numpy.dtype(dtype).kind != 'f':
+        raise ValueError('{}: dtype must be a float dtype (or None), got '
+                         '{}'.format(where, numpy.dtype(dtype)))
+
+
 def _seed_from(arrays):
     total = 0
     for a in arrays:
@@ -233,7 +245,8 @@ def _evaluate(func, arrays, params, param_arrays):
             p.array = a
         # The graph stays on: func may itself compute gradients (as the
         # first-order function of check_double_backward does).
-        xs = [Variable(a, requires_grad=a.dtype.kind == 'f')
+        xs = [None if a is None else
+              Variable(a, requires_grad=a.dtype.kind == 'f')
               for a in arrays]
         outputs = _as_tuple(func(*xs))
         return [y.array for y in outputs]
@@ -247,13 +260,21 @@ def _perturbed(x_data, no_grads, params, directions, t, dtype):
     k = 0
     for x, skip in zip(x_data, no_grads):
         if skip:
-            arrays.append(x)
+            arrays.append(_cast_skipped(x, dtype))
             continue
         arrays.append(_shift(x, directions[k], t, dtype))
         k += 1
     param_arrays = [_shift(p.array, d, t, dtype)
                     for p, d in zip(params, directions[k:])]
     return arrays, param_arrays
+
+
+def _cast_skipped(x, dtype):
+    """A skipped input as the numerical pass sees it: float ones share the
+    dtype of the others."""
+    if x is None or dtype is None or x.dtype.kind != 'f':
+        return x
+    return x.astype(dtype, copy=False)
 
 
 def _shift(array, direction, t, dtype):
@@ -285,7 +306,8 @@ def _directional_derivative(func, x_data, no_grads, params, directions,
 def _numeric_grads_for_report(func, x_data, no_grads, params, grad_outputs,
                               eps, dtype):
     """Per-element numerical gradients, only computed after a failure."""
-    arrays = [x.astype(dtype if dtype is not None and x.dtype.kind == 'f'
+    arrays = [None if x is None else
+              x.astype(dtype if dtype is not None and x.dtype.kind == 'f'
                        else x.dtype, copy=True) for x in x_data]
     param_arrays = [p.array.astype(dtype or p.array.dtype, copy=True)
                     for p in params]
@@ -313,8 +335,9 @@ def check_double_backward(func, x_data, y_grad, x_grad_grad, params=(),
     x_data = _as_tuple(x_data)
     params = _as_tuple(params) if params is not None else ()
     n_x = len(x_data)
+    _check_dtype_argument('check_double_backward', dtype)
     if no_grads is None:
-        no_grads = [x.dtype.kind != 'f' for x in x_data]
+        no_grads = [x is None or x.dtype.kind != 'f' for x in x_data]
     y_grad_tuple = _as_tuple(y_grad) if y_grad is not None else None
     x_grad_grad = _as_tuple(x_grad_grad)
     if params_grad_grad is None:
@@ -358,3 +381,14 @@ def check_double_backward(func, x_data, y_grad, x_grad_grad, params=(),
                    no_grads=list(no_grads) + [False] * (len(inputs) - n_x),
                    dtype=dtype,
                    detect_nondifferentiable=detect_nondifferentiable)
+
+
+def assert_allclose(x, y, atol=1e-5, rtol=1e-4, verbose=True):
+    """Deprecated alias of :func:`dynet.testing.assert_allclose` (kept
+    because Chainer still has it here)."""
+    import warnings
+    warnings.warn('dynet.gradient_check.assert_allclose is deprecated; use '
+                  'dynet.testing.assert_allclose instead',
+                  DeprecationWarning, stacklevel=2)
+    from dynet.testing.array import assert_allclose as _assert_allclose
+    _assert_allclose(x, y, atol=atol, rtol=rtol, verbose=verbose)

@@ -5,12 +5,17 @@ from dynet.testing import condition  # NOQA
 from dynet.testing import helper  # NOQA
 from dynet.testing import parameterized  # NOQA
 from dynet.testing import random  # NOQA
+from dynet.testing import training  # NOQA
 
 from dynet.testing.array import assert_allclose  # NOQA
 from dynet.testing.backend import BackendConfig  # NOQA
 from dynet.testing.backend import inject_backend_tests  # NOQA
 from dynet.testing.function_link import FunctionTestCase  # NOQA
 from dynet.testing.function_link import FunctionTestError  # NOQA
+from dynet.testing.function_link import InitializerArgument  # NOQA
+from dynet.testing.function_link import LinkInitializersTestCase  # NOQA
+from dynet.testing.function_link import LinkTestCase  # NOQA
+from dynet.testing.function_link import LinkTestError  # NOQA
 from dynet.testing.helper import assert_warns  # NOQA
 from dynet.testing.helper import patch  # NOQA
 from dynet.testing.helper import with_requires  # NOQA
@@ -25,3 +30,4 @@ from dynet.testing.random import generate_seed  # NOQA
 from dynet.testing.serializer import save_and_load  # NOQA
 from dynet.testing.serializer import save_and_load_hdf5  # NOQA
 from dynet.testing.serializer import save_and_load_npz  # NOQA
+from dynet.testing.training import get_trainer_with_mock_updater  # NOQA
