@@ -5,6 +5,8 @@ array, a scalar or an array (a constant fill), or None (the default
 initializer of whoever takes it; :func:`_get_initializer` makes that
 ``LeCunNormal()``).
 """
+import numbers
+
 import numpy
 
 from dynet import backend
@@ -21,6 +23,11 @@ from dynet.initializers.uniform import (  # NOQA
     GlorotUniform, HeUniform, LeCunUniform, Uniform)
 
 
+def _is_number(value):
+    # numpy.isscalar is also true for strings and bytes.
+    return isinstance(value, (numbers.Number, numpy.number, numpy.bool_))
+
+
 def _get_initializer(initializer):
     """Turns an initializer specification into an initializer.
 
@@ -33,7 +40,7 @@ def _get_initializer(initializer):
     if initializer is None:
         return LeCunNormal()
     if isinstance(initializer, backend.get_array_types()) or \
-            numpy.isscalar(initializer):
+            _is_number(initializer):
         return Constant(initializer)
     if not callable(initializer):
         raise TypeError(
@@ -48,7 +55,7 @@ def _check_is_initializer_like(initializer):
     :func:`_get_initializer` accepts."""
     if initializer is None or callable(initializer) or \
             isinstance(initializer, backend.get_array_types()) or \
-            numpy.isscalar(initializer):
+            _is_number(initializer):
         return
     raise TypeError(
         'invalid initializer of type {}: expected an Initializer, a '

@@ -190,6 +190,15 @@ class _PrefetchIterator(Iterator):
     # -- iteration --------------------------------------------------------
 
     def __next__(self):
+        try:
+            return self._next_batch()
+        except KeyboardInterrupt:
+            # Ctrl-C may land anywhere (dispatching, spawning, waiting):
+            # always stop the workers before letting it through.
+            self.finalize()
+            raise
+
+    def _next_batch(self):
         if len(self.dataset) == 0:
             raise ValueError('{}: the dataset is empty'.format(
                 type(self).__name__))
@@ -200,9 +209,6 @@ class _PrefetchIterator(Iterator):
         plan = self._plans[0]
         try:
             batch = self._wait(plan.token)
-        except KeyboardInterrupt:
-            self.finalize()
-            raise
         except BaseException:
             plan.token = None
             raise
