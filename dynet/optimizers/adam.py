@@ -138,25 +138,37 @@ class AdamRule(optimizer.UpdateRule):
         grad = grad.astype(dtype, copy=False)
         m = self.state['m']
         v = self.state['v']
-        m += (1.0 - hp.beta1) * (grad - m)
-        v += (1.0 - hp.beta2) * (grad * grad - v)
+        # The same operations as m += (1 - beta1) * (grad - m) etc., in
+        # one scratch buffer instead of a temporary per operator (the
+        # rounding, and so the numbers, are unchanged).
+        scratch = numpy.subtract(grad, m)
+        scratch *= 1.0 - hp.beta1
+        m += scratch
+        numpy.multiply(grad, grad, out=scratch)
+        scratch -= v
+        scratch *= 1.0 - hp.beta2
+        v += scratch
         if hp.amsgrad:
             vhat = self.state['vhat']
             numpy.maximum(vhat, v, out=vhat)
         else:
             vhat = v
         vhat = vhat.astype(dtype, copy=False)
-        step = self.alpha_t / (numpy.sqrt(vhat) + hp.eps)
+        step = numpy.sqrt(vhat, out=scratch)
+        step += hp.eps
+        numpy.divide(self.alpha_t, step, out=step)
         if hp.adabound:
             lower, upper = self.bounds
-            step = numpy.clip(step, lower, upper)
+            numpy.clip(step, lower, upper, out=step)
         step *= m
         decay = 1.0 - hp.eta * hp.weight_decay_rate
         p = param.array
+        step *= -hp.eta
         if decay == 1:
-            p += -hp.eta * step
+            p += step
         else:
-            p[...] = decay * p + -hp.eta * step
+            p *= decay
+            p += step
 
     def update_core_gpu(self, param):
         grad = param.grad
