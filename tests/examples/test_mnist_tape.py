@@ -28,3 +28,17 @@ def test_readme_example_runs_and_fits():
     w0, w1, b = [float(v) for v in re.findall(r'-?\d+\.\d+', out)]
     assert abs(w0 - 2.0) < 1e-3 and abs(w1 - 1.5) < 1e-3
     assert abs(b - 0.5) < 1e-3
+
+
+def test_readme_commands_name_existing_scripts():
+    with open(os.path.join(ROOT, 'README.md')) as f:
+        readme = f.read()
+    scripts = re.findall(r'python (examples/\S+\.py)', readme)
+    assert scripts, 'the README names no example script'
+    for script in scripts:
+        assert os.path.exists(os.path.join(ROOT, script)), script
+    assert "python -m pip install '.[test]' && python -m pytest tests" in \
+        readme
+    with open(os.path.join(ROOT, '.ci', 'run')) as f:
+        assert "python -m pip install '.[test]' && python -m pytest tests" \
+            in f.read()
