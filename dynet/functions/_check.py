@@ -8,10 +8,12 @@ import numpy
 
 
 def fail(func, expect, actual):
+    """Raises InvalidType naming ``func`` (a node, or a function name for
+    checks done in a wrapper)."""
     # Imported here: the type-check language is only needed on failure.
     from dynet.utils import type_check
     raise type_check.InvalidType(expect, actual).with_function_name(
-        func.label)
+        getattr(func, 'label', func))
 
 
 def count(func, in_data, expected):

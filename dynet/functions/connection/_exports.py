@@ -7,6 +7,8 @@ from dynet.functions.connection.deformable_convolution_2d_sampler import (  # NO
     deformable_convolution_2d_sampler)
 from dynet.functions.connection.depthwise_convolution_2d import (  # NOQA
     depthwise_convolution_2d)
+from dynet.functions.connection.dilated_convolution_2d import (  # NOQA
+    dilated_convolution_2d)
 from dynet.functions.connection.embed_id import embed_id  # NOQA
 from dynet.functions.connection.im2col import im2col  # NOQA
 from dynet.functions.connection.linear import linear  # NOQA
@@ -18,4 +20,5 @@ __all__ = ['bilinear', 'convolution_1d', 'convolution_2d', 'convolution_3d',
            'convolution_nd', 'deconvolution_1d', 'deconvolution_2d',
            'deconvolution_3d', 'deconvolution_nd',
            'deformable_convolution_2d_sampler', 'depthwise_convolution_2d',
-           'embed_id', 'im2col', 'linear', 'local_convolution_2d', 'shift']
+           'dilated_convolution_2d', 'embed_id', 'im2col', 'linear',
+           'local_convolution_2d', 'shift']

@@ -3,13 +3,12 @@ Convolutional Networks): a convolution whose sampling points are moved
 by per-position offsets and read with bilinear interpolation."""
 from dynet import backend
 from dynet.utils import conv as conv_util
-from dynet.utils import type_check
+from dynet.functions import _check
 from dynet.variable import as_variable
 
 
 def _fail(expect, actual):
-    raise type_check.InvalidType(expect, actual).with_function_name(
-        'deformable_convolution_2d_sampler')
+    _check.fail('deformable_convolution_2d_sampler', expect, actual)
 
 
 def _offset_to_grid(offset, kh, kw, stride, pad, size):

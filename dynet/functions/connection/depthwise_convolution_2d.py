@@ -1,11 +1,10 @@
 """Two-dimensional depthwise convolution: each input channel is convolved
 with its own ``channel_multiplier`` filters."""
-from dynet.utils import type_check
+from dynet.functions import _check
 
 
 def _fail(expect, actual):
-    raise type_check.InvalidType(expect, actual).with_function_name(
-        'depthwise_convolution_2d')
+    _check.fail('depthwise_convolution_2d', expect, actual)
 
 
 def depthwise_convolution_2d(x, W, b=None, stride=1, pad=0):
