@@ -1,0 +1,1 @@
+"""Image-recognition models (``chainer.links.model.vision``): VGG."""
