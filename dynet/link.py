@@ -221,20 +221,25 @@ class Link:
         return self._device.xp
 
     def to_device(self, device):
-        """Moves parameters and persistent arrays to ``device``."""
+        """Moves this link and all its descendants to ``device``."""
         device = backend.get_device(device)
         for link in self.links():
-            object.__setattr__(link, '_device', device)
-            d = link.__dict__
-            for name in link._params:
-                d[name].to_device(device)
-            for name in link._persistent:
-                value = d[name]
-                if isinstance(value, numpy.ndarray) or \
-                        backend.is_cupy_array(value):
-                    object.__setattr__(link, name,
-                                       device.send_array(value))
+            link._move_own_arrays(device)
         return self
+
+    def _move_own_arrays(self, device):
+        """Moves the arrays this link itself holds (not its children's):
+        parameters and persistents. Links with other device-resident state
+        (e.g. a recurrent link's hidden state) extend it."""
+        object.__setattr__(self, '_device', device)
+        d = self.__dict__
+        for name in self._params:
+            d[name].to_device(device)
+        for name in self._persistent:
+            value = d[name]
+            if isinstance(value, numpy.ndarray) or \
+                    backend.is_cupy_array(value):
+                object.__setattr__(self, name, device.send_array(value))
 
     def to_cpu(self):
         return self.to_device(backend.CpuDevice())

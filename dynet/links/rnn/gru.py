@@ -86,11 +86,12 @@ class StatefulGRU(GRUBase):
         self.state_size = out_size
         self.reset_state()
 
-    def to_device(self, device):
-        super().to_device(device)
+    def _move_own_arrays(self, device):
+        # The recurrent state moves with the parameters, also when a
+        # parent chain is moved.
+        super()._move_own_arrays(device)
         if getattr(self, 'h', None) is not None:
             self.h.to_device(self.device)
-        return self
 
     def set_state(self, h):
         """Sets the hidden state (a Variable, moved to this link's

@@ -134,13 +134,14 @@ class LSTM(LSTMBase):
                          bias_init, forget_bias_init)
         self.reset_state()
 
-    def to_device(self, device):
-        super().to_device(device)
+    def _move_own_arrays(self, device):
+        # The recurrent state moves with the parameters, also when a
+        # parent chain is moved.
+        super()._move_own_arrays(device)
         for name in ('c', 'h'):
             value = getattr(self, name, None)
             if value is not None:
                 value.to_device(self.device)
-        return self
 
     def set_state(self, c, h):
         """Sets the cell state ``c`` and the previous output ``h``
