@@ -1,6 +1,8 @@
 """Dataset utilities: converters, the dataset mixin, the iterator base."""
 from dynet.dataset.convert import (  # NOQA
-    Converter, concat_examples, converter, to_device)
+    ConcatWithAsyncTransfer, Converter, concat_examples, converter, to_device)
 from dynet.dataset.dataset_mixin import DatasetMixin  # NOQA
 from dynet.dataset.iterator import Iterator  # NOQA
-from dynet.dataset.download import cache_or_load_file, cached_download, get_dataset_directory, get_dataset_root, set_dataset_root  # NOQA
+from dynet.dataset.download import (  # NOQA
+    cache_or_load_file, cached_download, get_dataset_directory,
+    get_dataset_root, set_dataset_root)

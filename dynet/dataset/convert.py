@@ -87,3 +87,88 @@ def call_converter(converter, batch, device=None):
     """Calls any converter (a decorated one, a Converter or a plain
     function taking ``(batch, device)``)."""
     return converter(batch, device)
+
+
+class ConcatWithAsyncTransfer:
+    """A converter like :func:`concat_examples` whose transfers to a GPU
+    run on a CUDA stream of their own.
+
+    ``converter(batch, device=None, padding=None)`` returns what
+    ``concat_examples(batch, device, padding)`` returns. For the CPU
+    (``device`` None, '@numpy' or a negative int) it is exactly that, a
+    synchronous call. For a GPU the examples are concatenated on the host
+    into page-locked memory and copied asynchronously on ``stream``; with
+    ``compute_stream`` the compute stream waits for the copy through a
+    CUDA event (the host does not block), otherwise the call waits until
+    the copy is done. One instance serves one GPU.
+
+    Args:
+        stream: the ``cupy.cuda.Stream`` for the copies; created at the
+            first GPU call when None.
+        compute_stream: the ``cupy.cuda.Stream`` the model computes on,
+            or None.
+    """
+
+    _KEEP = 2  # host buffers of the last calls stay alive (double buffer)
+
+    def __init__(self, stream=None, compute_stream=None):
+        self._stream = stream
+        self.compute_stream = compute_stream
+        self._device = None
+        self._in_flight = []
+
+    def __call__(self, batch, device=None, padding=None):
+        if len(batch) == 0:
+            raise ValueError('ConcatWithAsyncTransfer: the batch is empty')
+        if device is not None:
+            device = backend.get_device(device)
+        if device is None or isinstance(device, backend.CpuDevice):
+            return concat_examples(batch, device, padding)
+        return self._to_gpu(batch, device, padding)
+
+    def _to_gpu(self, batch, device, padding):
+        # Only reached with a GPU device, so CuPy is importable here.
+        if self._device is None:
+            self._device = device
+        elif self._device != device:
+            raise ValueError(
+                'ConcatWithAsyncTransfer: this converter sends to {}; use '
+                'another instance for {}'.format(self._device, device))
+        cupy = device.xp
+        host = concat_examples(batch, None, padding)
+        with device:
+            if self._stream is None:
+                self._stream = cupy.cuda.Stream(non_blocking=True)
+            stream = self._stream
+            pinned = []
+
+            def send(array):
+                array = numpy.ascontiguousarray(array)
+                memory = cupy.cuda.alloc_pinned_memory(max(array.nbytes, 1))
+                staged = numpy.frombuffer(
+                    memory, array.dtype, array.size).reshape(array.shape)
+                staged[...] = array
+                pinned.append((memory, staged))
+                result = cupy.empty(array.shape, array.dtype)
+                result.set(staged, stream=stream)
+                return result
+
+            if isinstance(host, tuple):
+                result = tuple(send(a) for a in host)
+            elif isinstance(host, dict):
+                result = {key: send(a) for key, a in host.items()}
+            else:
+                result = send(host)
+
+            if self.compute_stream is None:
+                stream.synchronize()
+                return result
+            event = stream.record()
+            self.compute_stream.wait_event(event)
+            # The host buffers must outlive their copies: keep those of the
+            # last calls, waiting for the oldest before letting it go.
+            self._in_flight.append((event, pinned))
+            while len(self._in_flight) > self._KEEP:
+                old_event, _ = self._in_flight.pop(0)
+                old_event.synchronize()
+            return result

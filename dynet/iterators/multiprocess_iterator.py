@@ -37,6 +37,7 @@ import multiprocessing
 import multiprocessing.connection
 import os
 import pickle
+import contextlib
 import queue
 import signal
 import sys
@@ -321,8 +322,22 @@ def _read_tasks(conn, tasks):
             return
 
 
+@contextlib.contextmanager
+def _sigint_blocked():
+    if not hasattr(signal, 'pthread_sigmask'):
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
 def _worker_main(dataset, task_conn, result_conn):
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if hasattr(signal, 'pthread_sigmask'):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     tasks = queue.Queue()
     threading.Thread(target=_read_tasks, args=(task_conn, tasks),
                      daemon=True).start()
@@ -361,7 +376,10 @@ class _Worker:
         self.process = context.Process(
             target=_worker_main, args=(dataset, task_recv, result_send),
             daemon=True)
-        self.process.start()
+        # SIGINT stays blocked from the fork until the worker has set it to
+        # be ignored, so a Ctrl-C during start-up cannot reach the child.
+        with _sigint_blocked():
+            self.process.start()
         task_recv.close()
         result_send.close()
         self.pending = set()

@@ -11,3 +11,5 @@ from dynet.training.trainer import Trainer  # NOQA
 from dynet.training.triggers import get_trigger  # NOQA
 from dynet.training.updater import Updater  # NOQA
 from dynet.training.updaters import StandardUpdater  # NOQA
+from dynet.training.updaters import ParallelUpdater  # NOQA
+from dynet.training.updaters import MultiprocessParallelUpdater  # NOQA

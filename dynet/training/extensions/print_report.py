@@ -23,10 +23,16 @@ class PrintReport(extension.Extension):
         out: the stream to print to.
     """
 
-    def __init__(self, entries, log_report='LogReport', out=sys.stdout):
+    @property
+    def _out(self):
+        # None means the current sys.stdout, looked up at each write (so a
+        # replaced stdout, e.g. under pytest's capture, is followed).
+        return sys.stdout if self._given_out is None else self._given_out
+
+    def __init__(self, entries, log_report='LogReport', out=None):
         self._entries = list(entries)
         self._log_report = log_report
-        self._out = out
+        self._given_out = out
         self._log_len = 0
         widths = [max(10, len(entry)) for entry in self._entries]
         self._columns = list(zip(self._entries, widths))

@@ -24,15 +24,21 @@ class ProgressBar(extension.Extension):
         out: the stream to write to.
     """
 
+    @property
+    def _out(self):
+        # None means the current sys.stdout, looked up at each write (so a
+        # replaced stdout, e.g. under pytest's capture, is followed).
+        return sys.stdout if self._given_out is None else self._given_out
+
     def __init__(self, training_length=None, update_interval=100,
-                 bar_length=50, out=sys.stdout):
+                 bar_length=50, out=None):
         if update_interval <= 0:
             raise ValueError('ProgressBar: update_interval must be positive, '
                              'got {}'.format(update_interval))
         self._training_length = training_length
         self._update_interval = update_interval
         self._bar_length = bar_length
-        self._out = out
+        self._given_out = out
         self._recent = collections.deque(maxlen=100)
         self._drawn = False
 
