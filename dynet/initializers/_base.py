@@ -128,3 +128,30 @@ def generate_array(initializer, shape, xp, dtype=None, device=None):
         array = xp.empty(shape, dtype=dtype)
         initializer(array)
     return array
+
+
+class FanScaledInitializer(Initializer):
+    """Base of initializers that draw from a distribution family
+    (``family``: an initializer class taking the width) whose width is
+    computed from the array's fans by ``width(fan_in, fan_out)``.
+
+    Args:
+        scale (float): multiplies the width.
+        dtype: data type specifier.
+        rng: a random generator to draw from instead of the global one.
+    """
+
+    family = None
+
+    def __init__(self, scale=1.0, dtype=None, *, rng=None):
+        self.scale = scale
+        self.rng = rng
+        super().__init__(dtype)
+
+    def width(self, fan_in, fan_out):
+        raise NotImplementedError
+
+    def __call__(self, array):
+        _check_dtype(self, array)
+        fan_in, fan_out = get_fans(array.shape)
+        self.family(self.width(fan_in, fan_out), rng=self.rng)(array)

@@ -9,7 +9,7 @@ import numpy
 from dynet import backend
 from dynet.config import get_dtype
 from dynet.initializers._base import (
-    Initializer, _check_dtype, _copy_drawn, get_fans)
+    FanScaledInitializer, Initializer, _check_dtype, _copy_drawn)
 
 
 class Normal(Initializer):
@@ -57,7 +57,7 @@ def _check_fan_option(owner, fan_option):
                 owner, fan_option))
 
 
-class LeCunNormal(Initializer):
+class LeCunNormal(FanScaledInitializer):
     """Gaussian with standard deviation ``scale * sqrt(1 / fan_in)``.
 
     ``fan_in`` is the number of input units (see :func:`get_fans`).
@@ -69,19 +69,13 @@ class LeCunNormal(Initializer):
         rng: a random generator to draw from instead of the global one.
     """
 
-    def __init__(self, scale=1.0, dtype=None, *, rng=None):
-        self.scale = scale
-        self.rng = rng
-        super().__init__(dtype)
+    family = Normal
 
-    def __call__(self, array):
-        _check_dtype(self, array)
-        fan_in, _ = get_fans(array.shape)
-        std = self.scale * numpy.sqrt(1. / fan_in)
-        Normal(std, rng=self.rng)(array)
+    def width(self, fan_in, fan_out):
+        return self.scale * numpy.sqrt(1. / fan_in)
 
 
-class GlorotNormal(Initializer):
+class GlorotNormal(FanScaledInitializer):
     """Gaussian with standard deviation
     ``scale * sqrt(2 / (fan_in + fan_out))``.
 
@@ -93,19 +87,13 @@ class GlorotNormal(Initializer):
         rng: a random generator to draw from instead of the global one.
     """
 
-    def __init__(self, scale=1.0, dtype=None, *, rng=None):
-        self.scale = scale
-        self.rng = rng
-        super().__init__(dtype)
+    family = Normal
 
-    def __call__(self, array):
-        _check_dtype(self, array)
-        fan_in, fan_out = get_fans(array.shape)
-        std = self.scale * numpy.sqrt(2. / (fan_in + fan_out))
-        Normal(std, rng=self.rng)(array)
+    def width(self, fan_in, fan_out):
+        return self.scale * numpy.sqrt(2. / (fan_in + fan_out))
 
 
-class HeNormal(Initializer):
+class HeNormal(FanScaledInitializer):
     """Gaussian with standard deviation ``scale * sqrt(2 / fan)``.
 
     ``fan`` is ``fan_in`` or ``fan_out`` as ``fan_option`` says.
@@ -119,17 +107,14 @@ class HeNormal(Initializer):
         rng: a random generator to draw from instead of the global one.
     """
 
+    family = Normal
+
     def __init__(self, scale=1.0, dtype=None, fan_option='fan_in', *,
                  rng=None):
-        self.scale = scale
         self.fan_option = fan_option
-        self.rng = rng
-        super().__init__(dtype)
+        super().__init__(scale, dtype, rng=rng)
 
-    def __call__(self, array):
-        _check_dtype(self, array)
-        fan_in, fan_out = get_fans(array.shape)
+    def width(self, fan_in, fan_out):
         _check_fan_option('HeNormal', self.fan_option)
         fan = fan_in if self.fan_option == 'fan_in' else fan_out
-        std = self.scale * numpy.sqrt(2. / fan)
-        Normal(std, rng=self.rng)(array)
+        return self.scale * numpy.sqrt(2. / fan)

@@ -8,7 +8,7 @@ import numpy
 
 from dynet import backend
 from dynet.initializers._base import (
-    Initializer, _check_dtype, _copy_drawn, get_fans)
+    FanScaledInitializer, Initializer, _check_dtype, _copy_drawn)
 
 
 class Uniform(Initializer):
@@ -38,7 +38,7 @@ class Uniform(Initializer):
             low=-self.scale, high=self.scale, size=array.shape)
 
 
-class LeCunUniform(Initializer):
+class LeCunUniform(FanScaledInitializer):
     """Uniform on ``[-s, s)`` with ``s = scale * sqrt(3 / fan_in)``.
 
     Reference: LeCun et al. 1998, Efficient BackProp.
@@ -49,19 +49,13 @@ class LeCunUniform(Initializer):
         rng: a random generator to draw from instead of the global one.
     """
 
-    def __init__(self, scale=1.0, dtype=None, *, rng=None):
-        self.scale = scale
-        self.rng = rng
-        super().__init__(dtype)
+    family = Uniform
 
-    def __call__(self, array):
-        _check_dtype(self, array)
-        fan_in, _ = get_fans(array.shape)
-        limit = self.scale * numpy.sqrt(3. / fan_in)
-        Uniform(limit, rng=self.rng)(array)
+    def width(self, fan_in, fan_out):
+        return self.scale * numpy.sqrt(3. / fan_in)
 
 
-class GlorotUniform(Initializer):
+class GlorotUniform(FanScaledInitializer):
     """Uniform on ``[-s, s)`` with
     ``s = scale * sqrt(6 / (fan_in + fan_out))``.
 
@@ -73,19 +67,13 @@ class GlorotUniform(Initializer):
         rng: a random generator to draw from instead of the global one.
     """
 
-    def __init__(self, scale=1.0, dtype=None, *, rng=None):
-        self.scale = scale
-        self.rng = rng
-        super().__init__(dtype)
+    family = Uniform
 
-    def __call__(self, array):
-        _check_dtype(self, array)
-        fan_in, fan_out = get_fans(array.shape)
-        limit = self.scale * numpy.sqrt(6. / (fan_in + fan_out))
-        Uniform(limit, rng=self.rng)(array)
+    def width(self, fan_in, fan_out):
+        return self.scale * numpy.sqrt(6. / (fan_in + fan_out))
 
 
-class HeUniform(Initializer):
+class HeUniform(FanScaledInitializer):
     """Uniform on ``[-s, s)`` with ``s = scale * sqrt(6 / fan_in)``.
 
     Reference: He et al., https://arxiv.org/abs/1502.01852
@@ -96,13 +84,7 @@ class HeUniform(Initializer):
         rng: a random generator to draw from instead of the global one.
     """
 
-    def __init__(self, scale=1.0, dtype=None, *, rng=None):
-        self.scale = scale
-        self.rng = rng
-        super().__init__(dtype)
+    family = Uniform
 
-    def __call__(self, array):
-        _check_dtype(self, array)
-        fan_in, _ = get_fans(array.shape)
-        limit = self.scale * numpy.sqrt(6. / fan_in)
-        Uniform(limit, rng=self.rng)(array)
+    def width(self, fan_in, fan_out):
+        return self.scale * numpy.sqrt(6. / fan_in)
