@@ -122,7 +122,6 @@ global_config.schedule_func = None
 global_config.compute_mode = None
 
 
-
 class _MirroredLocalConfig(LocalConfig):
     """The class of ``config``; holds the global values as attributes."""
 

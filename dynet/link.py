@@ -643,4 +643,3 @@ def _tree_repr(link, named_children):
         lines.append('  ({}): {},'.format(name, text))
     lines.append(')')
     return '\n'.join(lines)
-

@@ -13,7 +13,6 @@ import numpy
 
 from dynet import backend
 from dynet.backend._cupy import is_cupy_array
-from dynet.config import config
 
 _ndarray = numpy.ndarray
 

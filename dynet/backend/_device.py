@@ -149,7 +149,8 @@ class GpuDevice(Device):
         return self.device
 
     def __eq__(self, other):
-        return isinstance(other, GpuDevice) and other.device.id == self.device.id
+        return (isinstance(other, GpuDevice) and
+                other.device.id == self.device.id)
 
     def __hash__(self):
         return hash(self.name)
@@ -220,7 +221,6 @@ def get_device_from_array(array):
     if _cupy.is_cupy_array(array):
         return GpuDevice.from_array(array)
     return _cpu_device
-
 
 
 @contextlib.contextmanager

@@ -15,6 +15,7 @@ from dynet import backend
 from dynet.backend import BackendConfig  # NOQA (public here too, as in Chainer)
 from dynet.testing import parameterized
 
+
 def inject_backend_tests(test_method_names, params):
     """Class decorator: runs the named test methods once per backend.
 
@@ -76,4 +77,3 @@ def _make_noncontiguous(array):
     view = wide[..., ::2]
     view[...] = array
     return view
-

@@ -26,7 +26,6 @@ import numpy
 import dynet
 from dynet import computational_graph, iterators, optimizers, serializers
 from dynet import training
-import dynet.functions as F
 import dynet.links as L
 from dynet.training import extensions
 

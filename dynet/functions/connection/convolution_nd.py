@@ -90,8 +90,8 @@ def _deconv_forward(x, w, geometry, out_size):
     else:
         c_g = w.shape[0] // g
         col = xp.concatenate([
-            xp.tensordot(w[i * c_g:(i + 1) * c_g], x[:, i * c_g:(i + 1) *
-                                                      c_g], (0, 1))
+            xp.tensordot(w[i * c_g:(i + 1) * c_g],
+                         x[:, i * c_g:(i + 1) * c_g], (0, 1))
             for i in range(g)], axis=0)
     # (C_out, *k, N, *in) -> (N, C_out, *k, *in)
     col = xp.moveaxis(col, nd + 1, 0)
