@@ -48,3 +48,26 @@ def __getattr__(name):
 
 def get_array_types():
     return backend.get_array_types()
+
+
+def print_runtime_info(out=None):
+    """Prints the versions of dynet, Python, NumPy and (if importable) CuPy
+    and SciPy, as Chainer's ``print_runtime_info`` does."""
+    import platform
+    import sys
+
+    import numpy
+    out = sys.stdout if out is None else out
+    lines = ['Platform: {}'.format(platform.platform()),
+             'dynet: {}'.format(__version__),
+             'Python: {}'.format(platform.python_version()),
+             'NumPy: {}'.format(numpy.__version__)]
+    for name in ('cupy', 'scipy'):
+        try:
+            module = __import__(name)
+            lines.append('{}: {}'.format(
+                name if name != 'cupy' else 'CuPy', module.__version__))
+        except Exception:
+            lines.append('{}: Not Available'.format(
+                name if name != 'cupy' else 'CuPy'))
+    out.write('\n'.join(lines) + '\n')

@@ -111,3 +111,12 @@ def test_bad_environment_value_is_a_clear_error():
     result = _run({'DYNET_DEBUG': 'yes'}, 'import dynet')
     assert result.returncode != 0
     assert 'DYNET_DEBUG must be "0" or "1"' in result.stderr
+
+
+def test_print_runtime_info():
+    import io
+    out = io.StringIO()
+    dynet.print_runtime_info(out)
+    text = out.getvalue()
+    assert 'dynet: ' + dynet.__version__ in text
+    assert 'NumPy: ' + numpy.__version__ in text and 'CuPy' in text
