@@ -13,6 +13,7 @@ from dynet.variable import (  # NOQA
     Parameter, Variable, VariableNode, as_array, as_variable)
 from dynet.function_hook import FunctionHook, get_function_hooks  # NOQA
 from dynet.function_node import FunctionNode  # NOQA
+from dynet.function import Function, FunctionAdapter  # NOQA
 from dynet._backprop import grad  # NOQA
 from dynet import initializers  # NOQA
 from dynet.initializer import Initializer  # NOQA

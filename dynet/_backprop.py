@@ -190,7 +190,15 @@ def _accumulate(total, grad, enable_double_backprop):
         return grad
     if enable_double_backprop:
         return total + grad
-    return _new_grad(total._data + grad._data, False)
+    return _new_grad(_add_arrays(total._data, grad._data), False)
+
+
+def _add_arrays(a, b):
+    # NumPy returns a scalar, not an array, for the sum of 0-dim arrays.
+    total = a + b
+    if type(total) is not type(a):
+        total = numpy.asarray(total)
+    return total
 
 
 def _set_retained_grads(func, grad_outputs, root_nodes):
@@ -228,7 +236,8 @@ def _store_leaf_grads(leaf_grads, output_grads, loss_scale,
         elif enable_double_backprop:
             variable._grad_var = current + grad
         else:
-            variable._grad_var = _new_grad(current._data + grad._data,
+            variable._grad_var = _new_grad(_add_arrays(current._data,
+                                                       grad._data),
                                            False)
         if loss_scale is not None:
             variable._loss_scale = loss_scale

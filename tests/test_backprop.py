@@ -249,3 +249,13 @@ def test_debug_mode_detects_nan_in_backward_and_names_the_function():
         with pytest.raises(RuntimeError,
                            match='NaN or Inf in the gradient.*BadGrad'):
             y.backward()
+
+
+def test_zero_dim_gradients_stay_arrays_when_accumulated():
+    x = Variable(numpy.array(2., numpy.float32))
+    (x * x).backward()
+    assert isinstance(x.grad, numpy.ndarray) and x.grad.shape == ()
+    numpy.testing.assert_array_equal(x.grad, 4)
+    (x * 3).backward()  # accumulates into the existing leaf gradient
+    assert isinstance(x.grad, numpy.ndarray)
+    numpy.testing.assert_array_equal(x.grad, 7)
