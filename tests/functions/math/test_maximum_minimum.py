@@ -1,4 +1,6 @@
-"""Tests of F.minimum."""
+"""Tests of F.maximum and F.minimum, parameterized over the variant."""
+import operator
+
 import numpy
 import pytest
 
@@ -13,15 +15,24 @@ from dynet.utils import type_check
 _FLOATS = [numpy.float16, numpy.float32, numpy.float64]
 _BACKENDS = [{}, {'use_cuda': True}]
 
+# variant -> (function, element-wise comparison picking x1, NumPy mask of
+# where x1 wins, function node name in error messages)
+_VARIANTS = {
+    'maximum': (F.maximum, operator.ge, numpy.greater_equal, 'Maximum'),
+    'minimum': (F.minimum, operator.le, numpy.less_equal, 'Minimum'),
+}
+_over_variants = pytest.mark.parametrize('variant', sorted(_VARIANTS))
+
 
 @testing.parameterize(*testing.product({
+    'variant': sorted(_VARIANTS),
     'shapes': [((3, 2), (3, 2)), ((3, 2), (2,)), ((3, 1), (1, 2)),
                ((), ()), ((), (2, 3)), ((0, 2), (2,))],
     'dtype': _FLOATS,
 }))
 @testing.fix_random()
 @backend.inject_backend_tests(None, _BACKENDS)
-class TestMinimum(function_link.FunctionTestCase):
+class TestMaximumMinimum(function_link.FunctionTestCase):
     """Inputs that differ by at least 0.05 everywhere (no ties, where the
     function has a kink)."""
 
@@ -44,22 +55,27 @@ class TestMinimum(function_link.FunctionTestCase):
                 return numpy.asarray(x1), numpy.asarray(x2)
 
     def forward(self, inputs, device):
-        return F.minimum(*inputs),
+        func = _VARIANTS[self.variant][0]
+        return func(*inputs),
 
     def forward_expected(self, inputs):
+        picks_first = _VARIANTS[self.variant][1]
         a, b = numpy.broadcast_arrays(*inputs)
         y = numpy.empty(a.shape, self.dtype)
         for index in numpy.ndindex(*a.shape):
-            y[index] = a[index] if a[index] <= b[index] else b[index]
+            y[index] = a[index] if picks_first(a[index], b[index]) \
+                else b[index]
         return y,
 
 
-def test_ties_send_the_gradient_to_x1():
+@_over_variants
+def test_ties_send_the_gradient_to_x1(variant):
+    func, _, first_wins, _ = _VARIANTS[variant]
     x1 = Variable(numpy.array([1.0, 2.0, 3.0], numpy.float32))
     x2 = Variable(numpy.array([3.0, 2.0, 1.0], numpy.float32))
-    y = F.minimum(x1, x2)
+    y = func(x1, x2)
     F.sum(y * numpy.array([1.0, 10.0, 100.0], numpy.float32)).backward()
-    first = numpy.array([1.0, 10.0, 100.0]) * numpy.less_equal(
+    first = numpy.array([1.0, 10.0, 100.0]) * first_wins(
         x1.array, x2.array)
     numpy.testing.assert_array_equal(x1.grad, first)
     numpy.testing.assert_array_equal(
@@ -67,40 +83,61 @@ def test_ties_send_the_gradient_to_x1():
     assert x1.grad[1] == 10 and x2.grad[1] == 0
 
 
-def test_broadcast_gradient_is_summed():
+@_over_variants
+def test_broadcast_gradient_is_summed(variant):
+    func, _, first_wins, _ = _VARIANTS[variant]
     x1 = Variable(numpy.array([[0.0], [2.0]]))
     x2 = Variable(numpy.array([1.0, -1.0, 3.0]))
-    F.sum(F.minimum(x1, x2)).backward()
-    mask = numpy.less_equal(x1.array, x2.array)
+    F.sum(func(x1, x2)).backward()
+    mask = first_wins(x1.array, x2.array)
     numpy.testing.assert_array_equal(x1.grad, mask.sum(axis=1,
                                                        keepdims=True))
     numpy.testing.assert_array_equal(x2.grad, (~mask).sum(axis=0))
 
 
-def test_second_derivative_is_zero():
+@_over_variants
+def test_second_derivative_is_zero(variant):
+    func = _VARIANTS[variant][0]
     x1 = Variable(numpy.array([0.5, -1.0]))
     x2 = Variable(numpy.array([0.0, 0.0]))
-    g1, g2 = dynet.grad([F.sum(F.minimum(x1, x2))], [x1, x2],
+    g1, g2 = dynet.grad([F.sum(func(x1, x2))], [x1, x2],
                         enable_double_backprop=True)
     gg, = dynet.grad([F.sum(g1 * x1)], [x1])
     numpy.testing.assert_array_equal(gg.array, g1.array)
 
 
-def test_mixed_dtypes_are_rejected():
+@_over_variants
+def test_mixed_dtypes_are_rejected(variant):
+    func, _, _, name = _VARIANTS[variant]
     with pytest.raises(type_check.InvalidType) as info:
-        F.minimum(numpy.ones(2, numpy.float32), numpy.ones(2, numpy.float64))
+        func(numpy.ones(2, numpy.float32), numpy.ones(2, numpy.float64))
     message = str(info.value)
-    assert 'Minimum' in message
+    assert name in message
     assert 'float32' in message and 'float64' in message
 
 
-def test_unbroadcastable_shapes_are_rejected():
+@_over_variants
+def test_unbroadcastable_shapes_are_rejected(variant):
+    func, _, _, name = _VARIANTS[variant]
     with pytest.raises(type_check.InvalidType) as info:
-        F.minimum(numpy.ones((2, 3)), numpy.ones((2,)))
+        func(numpy.ones((2, 3)), numpy.ones((2,)))
     message = str(info.value)
-    assert 'Minimum' in message and '(2, 3)' in message
+    assert name in message and '(2, 3)' in message
 
 
-def test_integer_inputs_are_rejected():
+@_over_variants
+def test_integer_inputs_are_rejected(variant):
+    func = _VARIANTS[variant][0]
     with pytest.raises(type_check.InvalidType, match='int32'):
-        F.minimum(numpy.ones(2, numpy.int32), numpy.ones(2, numpy.int32))
+        func(numpy.ones(2, numpy.int32), numpy.ones(2, numpy.int32))
+
+
+def test_maximum_works_with_type_check_off():
+    x1 = Variable(numpy.array([[0.0], [2.0]], numpy.float32))
+    x2 = Variable(numpy.array([1.0, -1.0], numpy.float32))
+    with dynet.using_config('type_check', False):
+        y = F.maximum(x1, x2)
+    F.sum(y).backward()
+    numpy.testing.assert_array_equal(y.array, [[1, 0], [2, 2]])
+    numpy.testing.assert_array_equal(x1.grad, [[1], [2]])
+    numpy.testing.assert_array_equal(x2.grad, [1, 0])

@@ -1,4 +1,5 @@
-"""Tests of L.NStepLSTM and L.NStepBiLSTM."""
+"""Tests of the NStep links: L.NStep(Bi)LSTM, L.NStep(Bi)GRU and
+L.NStep(Bi)RNN(Tanh|ReLU), parameterized over the link class."""
 import copy
 import io
 
@@ -12,9 +13,18 @@ from dynet import initializers
 from dynet import serializers
 from dynet import testing
 
-_N_WEIGHTS = 8
-_CASES = [(L.NStepLSTM, F.n_step_lstm, {}),
-          (L.NStepBiLSTM, F.n_step_bilstm, {})]
+# (link class, function, keyword arguments, weights per cell)
+_CASES = [(L.NStepLSTM, F.n_step_lstm, {}, 8),
+          (L.NStepBiLSTM, F.n_step_bilstm, {}, 8),
+          (L.NStepGRU, F.n_step_gru, {}, 6),
+          (L.NStepBiGRU, F.n_step_bigru, {}, 6),
+          (L.NStepRNNTanh, F.n_step_rnn, {'activation': 'tanh'}, 2),
+          (L.NStepRNNReLU, F.n_step_rnn, {'activation': 'relu'}, 2),
+          (L.NStepBiRNNTanh, F.n_step_birnn, {'activation': 'tanh'}, 2),
+          (L.NStepBiRNNReLU, F.n_step_birnn, {'activation': 'relu'}, 2)]
+_over_links = pytest.mark.parametrize(
+    'cls, func, kwargs, n_weights', _CASES,
+    ids=[case[0].__name__ for case in _CASES])
 
 
 def _x(*shape):
@@ -53,9 +63,9 @@ def _call(link, states, seqs):
     return out[:-1], out[-1]
 
 
-@pytest.mark.parametrize('cls, func, kwargs', _CASES)
+@_over_links
 @testing.fix_random()
-def test_parameters_follow_chainers_layout(cls, func, kwargs):
+def test_parameters_follow_chainers_layout(cls, func, kwargs, n_weights):
     numpy.random.seed(2)
     link = cls(2, 3, 4, 0.0)
     directions = 2 if cls.use_bi_direction else 1
@@ -65,14 +75,14 @@ def test_parameters_follow_chainers_layout(cls, func, kwargs):
     names = sorted(name for name, _ in link.namedparams())
     assert names == sorted(
         '/{}/{}{}'.format(i, kind, j) for i in range(2 * directions)
-        for kind in 'wb' for j in range(_N_WEIGHTS))
+        for kind in 'wb' for j in range(n_weights))
     # Weights come from Normal(sqrt(1 / w_in)) in creation order (layer,
     # direction, index), biases are zero.
     numpy.random.seed(2)
     for i, child in enumerate(link):
         layer = i // directions
-        for j in range(_N_WEIGHTS):
-            if j >= _N_WEIGHTS // 2:
+        for j in range(n_weights):
+            if j >= n_weights // 2:
                 w_in = 4
             else:
                 w_in = 3 if layer == 0 else 4 * directions
@@ -86,9 +96,10 @@ def test_parameters_follow_chainers_layout(cls, func, kwargs):
             assert link.bs[i][j] is getattr(child, 'b%d' % j)
 
 
-@pytest.mark.parametrize('cls, func, kwargs', _CASES)
+@_over_links
 @testing.fix_random()
-def test_forward_sorts_and_restores_the_sequences(cls, func, kwargs):
+def test_forward_sorts_and_restores_the_sequences(cls, func, kwargs,
+                                                  n_weights):
     link = cls(2, 3, 2, 0.0)
     seqs = [_x(n, 3) for n in (2, 4, 1, 4)]
     states = _states(link, 4)
@@ -103,9 +114,9 @@ def test_forward_sorts_and_restores_the_sequences(cls, func, kwargs):
         numpy.testing.assert_allclose(y.array, e, rtol=1e-6, atol=1e-7)
 
 
-@pytest.mark.parametrize('cls, func, kwargs', _CASES)
+@_over_links
 @testing.fix_random()
-def test_none_states_are_zeros(cls, func, kwargs):
+def test_none_states_are_zeros(cls, func, kwargs, n_weights):
     link = cls(1, 3, 2, 0.0)
     seqs = [_x(n, 3) for n in (1, 3)]
     finals, ys = _call(link, [None] * link.n_cells, seqs)
@@ -116,9 +127,9 @@ def test_none_states_are_zeros(cls, func, kwargs):
         numpy.testing.assert_allclose(a.array, e, rtol=1e-6, atol=1e-7)
 
 
-@pytest.mark.parametrize('cls, func, kwargs', _CASES)
+@_over_links
 @testing.fix_random()
-def test_gradients_reach_every_parameter(cls, func, kwargs):
+def test_gradients_reach_every_parameter(cls, func, kwargs, n_weights):
     link = cls(2, 3, 2, 0.0)
     seqs = [_x(n, 3) for n in (3, 1, 2)]
     states = [dynet.Variable(s) for s in _states(link, 3)]
@@ -135,16 +146,16 @@ def test_gradients_reach_every_parameter(cls, func, kwargs):
         assert numpy.abs(s.grad).sum() > 0
 
 
-@pytest.mark.parametrize('cls, func, kwargs', _CASES)
+@_over_links
 @testing.fix_random()
-def test_serialization_round_trip(cls, func, kwargs):
+def test_serialization_round_trip(cls, func, kwargs, n_weights):
     link = cls(2, 3, 2, 0.0)
     buffer = io.BytesIO()
     serializers.save_npz(buffer, link)
     buffer.seek(0)
     with numpy.load(buffer) as npz:
-        assert '0/w0' in npz and '1/b%d' % (_N_WEIGHTS - 1) in npz
-        assert len(npz.keys()) == 2 * _N_WEIGHTS * len(link)
+        assert '0/w0' in npz and '1/b%d' % (n_weights - 1) in npz
+        assert len(npz.keys()) == 2 * n_weights * len(link)
     buffer.seek(0)
     other = cls(2, 3, 2, 0.0)
     serializers.load_npz(buffer, other)
@@ -157,8 +168,8 @@ def test_serialization_round_trip(cls, func, kwargs):
         numpy.testing.assert_array_equal(a.array, b.array)
 
 
-@pytest.mark.parametrize('cls, func, kwargs', _CASES)
-def test_copies_use_their_own_parameters(cls, func, kwargs):
+@_over_links
+def test_copies_use_their_own_parameters(cls, func, kwargs, n_weights):
     link = cls(1, 2, 2, 0.0)
     for mode in ('share', 'copy', 'init'):
         clone = link.copy(mode)
@@ -170,8 +181,8 @@ def test_copies_use_their_own_parameters(cls, func, kwargs):
     assert deep.ws[0][0] is deep[0].w0
 
 
-@pytest.mark.parametrize('cls, func, kwargs', _CASES)
-def test_removed_and_unknown_arguments(cls, func, kwargs):
+@_over_links
+def test_removed_and_unknown_arguments(cls, func, kwargs, n_weights):
     with pytest.raises(ValueError, match='use_cudnn'):
         cls(1, 2, 2, 0.0, use_cudnn=False)
     with pytest.raises(ValueError, match='use_bi_direction'):
