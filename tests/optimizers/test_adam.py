@@ -12,57 +12,6 @@ from dynet import optimizers
 DTYPES = [numpy.float32, numpy.float64]
 
 
-# ---- shared harness (copied in each optimizer test module) ----------------
-class Model(dynet.Link):
-    def __init__(self, dtype):
-        super().__init__()
-        rs = numpy.random.RandomState(0)
-        with self.init_scope():
-            self.w = dynet.Parameter(rs.uniform(-1, 1, (3, 4)).astype(dtype))
-            self.b = dynet.Parameter(rs.uniform(-1, 1, (4,)).astype(dtype))
-
-
-def step_grads(t, dtype):
-    """Gradients of step ``t``; ``b`` has none at step 3 (the optimizer
-    gives it zeros)."""
-    rs = numpy.random.RandomState(100 + t)
-    scale = 10.0 if t == 2 else 1.0
-    w = (rs.normal(size=(3, 4)) * scale).astype(dtype)
-    b = None if t == 3 else (rs.normal(size=(4,)) * scale).astype(dtype)
-    return {'w': w, 'b': b}
-
-
-def check_steps(opt, reference, dtype, steps=5):
-    """Runs ``steps`` updates of ``opt`` and of ``reference(param, grad,
-    state, t)`` (NumPy, updating ``param`` and ``state`` in place) and
-    requires the same parameters and states after every step."""
-    model = Model(dtype)
-    opt.setup(model)
-    params = {n: getattr(model, n) for n in ('w', 'b')}
-    expected = {n: p.array.copy() for n, p in params.items()}
-    states = {n: {} for n in params}
-    for t in range(1, steps + 1):
-        grads = step_grads(t, dtype)
-        for n, p in params.items():
-            p.grad = None if grads[n] is None else grads[n].copy()
-        opt.update()
-        for n, p in params.items():
-            g = grads[n]
-            if g is None:
-                g = numpy.zeros_like(expected[n])
-            reference(expected[n], g, states[n], t)
-            assert p.array.dtype == numpy.dtype(dtype)
-            numpy.testing.assert_array_equal(
-                p.array, expected[n], err_msg='{} at step {}'.format(n, t))
-            for key, value in states[n].items():
-                numpy.testing.assert_array_equal(
-                    p.update_rule.state[key], value,
-                    err_msg='state {} of {} at step {}'.format(key, n, t))
-    assert set(params['w'].update_rule.state) == set(states['w'])
-    return model
-# ---------------------------------------------------------------------------
-
-
 def adam_reference(alpha=0.001, beta1=0.9, beta2=0.999, eps=1e-8, eta=1.0,
                    weight_decay_rate=0, amsgrad=False, adabound=False,
                    final_lr=0.1, gamma=1e-3):
@@ -104,12 +53,14 @@ CASES = [
 
 @pytest.mark.parametrize('dtype', DTYPES)
 @pytest.mark.parametrize('hp', CASES)
-def test_steps_match_reference(dtype, hp):
+def test_steps_match_reference(dtype, hp, harness):
+    check_steps = harness.check_steps
     check_steps(optimizers.Adam(**hp), adam_reference(**hp), dtype)
 
 
 @pytest.mark.parametrize('dtype', DTYPES)
-def test_variants(dtype):
+def test_variants(dtype, harness):
+    check_steps = harness.check_steps
     check_steps(optimizers.AdamW(alpha=0.01, weight_decay_rate=0.05),
                 adam_reference(alpha=0.01, weight_decay_rate=0.05), dtype)
     check_steps(optimizers.AMSGrad(alpha=0.01),
@@ -152,7 +103,8 @@ def test_rule_arguments():
     assert rule.initial_alpha == 0.1
 
 
-def test_alpha_t_and_lr():
+def test_alpha_t_and_lr(harness):
+    Model = harness.Model
     opt = optimizers.Adam(alpha=0.01, beta1=0.8, beta2=0.95)
     model = Model(numpy.float32)
     opt.setup(model)
@@ -227,7 +179,8 @@ def test_amsgrad_state_keys():
         assert set(rule.state) == keys
 
 
-def test_no_warnings_in_update():
+def test_no_warnings_in_update(harness):
+    check_steps = harness.check_steps
     with warnings.catch_warnings():
         warnings.simplefilter('error')
         check_steps(optimizers.AMSBound(), adam_reference(
