@@ -1,5 +1,5 @@
 """Elementwise gradient clipping into ``[lower_bound, upper_bound]``."""
-from dynet.optimizer_hooks.weight_decay import _loss_scale
+from dynet.optimizer_hooks._penalty import _loss_scale
 
 
 class GradientHardClipping:

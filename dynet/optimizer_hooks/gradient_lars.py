@@ -3,7 +3,7 @@ Training of Convolutional Networks")."""
 import numpy
 
 from dynet.backend import _cupy
-from dynet.optimizer_hooks.weight_decay import _loss_scale
+from dynet.optimizer_hooks._penalty import _loss_scale
 
 
 class GradientLARS:

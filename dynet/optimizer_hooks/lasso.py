@@ -1,10 +1,8 @@
 """L1 regularization as a gradient hook: ``grad += rate * sign(param)``."""
-from dynet.backend import _cupy
-from dynet.optimizer_hooks.weight_decay import _loss_scale
-from dynet.optimizers import _kernels
+from dynet.optimizer_hooks._penalty import ParamPenaltyHook
 
 
-class Lasso:
+class Lasso(ParamPenaltyHook):
     """Optimizer/UpdateRule hook adding ``rate * sign(param)`` to each
     gradient.
 
@@ -18,25 +16,8 @@ class Lasso:
     """
 
     name = 'Lasso'
-    call_for_each_param = True
-    timing = 'pre'
+    kernel_name = 'dynet_lasso'
+    kernel_body = 'g += rate * (T)((p > 0) - (p < 0))'
 
-    def __init__(self, rate):
-        self.rate = rate
-
-    def __call__(self, rule, param):
-        p, g = param.array, param.grad
-        if p is None or g is None:
-            return
-        rate = self.rate
-        scale = _loss_scale(param)
-        if scale is not None:
-            rate *= scale
-        if _cupy.is_cupy_array(g):
-            with p.device:
-                _kernels.elementwise(
-                    'T p, T rate', 'T g',
-                    'g += rate * (T)((p > 0) - (p < 0))',
-                    'dynet_lasso')(p, rate, g)
-        else:
-            g += rate * param.xp.sign(p)
+    def penalty(self, p, xp):
+        return xp.sign(p)
