@@ -1,15 +1,9 @@
 """InverseShift: the ``inv`` policy of Caffe,
 ``init * (1 + gamma * t) ** (-power)``."""
-from dynet.serializers import base as serializer_base
-from dynet.training import extension
+from dynet.training.extensions._shift import ScaledShift
 
 
-def _as_python(value):
-    item = getattr(value, 'item', None)
-    return value if item is None else item()
-
-
-class InverseShift(extension.Extension):
+class InverseShift(ScaledShift):
     """Trainer extension shifting an optimizer attribute as
     ``init * (1 + gamma * t) ** (-power)`` after the ``t``-th call.
 
@@ -36,50 +30,12 @@ class InverseShift(extension.Extension):
         if gamma < 0:
             raise ValueError('InverseShift: gamma must not be negative, got '
                              '{}'.format(gamma))
-        self._attr = attr
+        super().__init__(attr, init, target, optimizer)
         self._gamma = gamma
         self._power = power
-        self._init = init
-        self._target = target
-        self._optimizer = optimizer
-        self._t = 0
-        self._last_value = None
-        self._bound = None
 
-    def _get_optimizer(self, trainer):
-        if self._optimizer is not None:
-            return self._optimizer
-        return trainer.updater.get_optimizer('main')
+    def factor(self, t):
+        return (1 + self._gamma * t) ** (-self._power)
 
-    def _update_value(self, optimizer, value):
-        setattr(optimizer, self._attr, value)
-        self._last_value = value
-
-    def initialize(self, trainer):
-        optimizer = self._get_optimizer(trainer)
-        self._bound = optimizer
-        if self._init is None:
-            self._init = getattr(optimizer, self._attr)
-        value = self._init if self._last_value is None else self._last_value
-        self._update_value(optimizer, value)
-
-    def __call__(self, trainer):
-        optimizer = self._get_optimizer(trainer)
-        if self._init is None:
-            self._init = getattr(optimizer, self._attr)
-        self._t += 1
-        value = self._init * (1 + self._gamma * self._t) ** (-self._power)
-        target = self._target
-        if target is not None and target != 0:
-            ratio = value / target
-            if (ratio > 1) if self._power < 0 else (ratio < 1):
-                value = target
-        self._update_value(optimizer, value)
-
-    def serialize(self, serializer):
-        self._t = serializer('_t', self._t)
-        self._last_value = _as_python(
-            serializer('_last_value', self._last_value))
-        if (isinstance(serializer, serializer_base.Deserializer) and
-                self._bound is not None and self._last_value is not None):
-            setattr(self._bound, self._attr, self._last_value)
+    def past_target(self, value):
+        return self._ratio_past_target(value, growing=self._power < 0)

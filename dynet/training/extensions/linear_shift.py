@@ -1,15 +1,9 @@
 """LinearShift: moves an optimizer attribute linearly between two values.
 """
-from dynet.serializers import base as serializer_base
-from dynet.training import extension
+from dynet.training.extensions._shift import AttributeShift
 
 
-def _as_python(value):
-    item = getattr(value, 'item', None)
-    return value if item is None else item()
-
-
-class LinearShift(extension.Extension):
+class LinearShift(AttributeShift):
     """Trainer extension changing an optimizer attribute linearly.
 
     With ``value_range == (v1, v2)`` and ``time_range == (t1, t2)``, after
@@ -29,22 +23,9 @@ class LinearShift(extension.Extension):
     """
 
     def __init__(self, attr, value_range, time_range, optimizer=None):
-        self._attr = attr
+        super().__init__(attr, optimizer)
         self._value_range = value_range
         self._time_range = time_range
-        self._optimizer = optimizer
-        self._t = 0
-        self._last_value = None
-        self._bound = None
-
-    def _get_optimizer(self, trainer):
-        if self._optimizer is not None:
-            return self._optimizer
-        return trainer.updater.get_optimizer('main')
-
-    def _update_value(self, optimizer, value):
-        setattr(optimizer, self._attr, value)
-        self._last_value = value
 
     def _compute_value(self):
         t1, t2 = self._time_range
@@ -67,11 +48,3 @@ class LinearShift(extension.Extension):
         self._t += 1
         self._update_value(self._get_optimizer(trainer),
                            self._compute_value())
-
-    def serialize(self, serializer):
-        self._t = serializer('_t', self._t)
-        self._last_value = _as_python(
-            serializer('_last_value', self._last_value))
-        if (isinstance(serializer, serializer_base.Deserializer) and
-                self._bound is not None and self._last_value is not None):
-            setattr(self._bound, self._attr, self._last_value)
