@@ -2,7 +2,8 @@
 spatial axes), with stride, padding, cover_all, dilation and groups.
 
 Convolution is cross-correlation, as in Chainer and Caffe: im2col (a
-strided view) followed by one tensordot (a BLAS GEMM) per group. The three
+strided view copied channel-major) followed by one GEMM per group over the
+whole batch. The three
 nodes are each other's gradients, so gradients of any order work:
 
 - ``ConvolutionND``: y = conv(x, W) + b; gx = deconv(gy, W),
@@ -53,31 +54,52 @@ class _Geometry:
                     groups=self.groups, cover_all=self.cover_all)
 
 
-def _conv_forward(x, w, geometry):
-    """y = conv(x, W) without bias, shape (N, O, *out)."""
+def _col_matrix(x, ksize, geometry):
+    """The patches of x as one (C * K, N * P) matrix (K kernel taps, P
+    output positions).
+
+    Channels and taps lead and the batch and output positions trail, so
+    the copy out of the strided im2col view runs along whole output rows
+    (a layout with the taps innermost copies 3 elements at a time and was
+    several times slower), and every group is one GEMM over the whole
+    batch (a GEMM per sample is slow for small images)."""
     xp = backend.get_array_module(x)
     nd = geometry.ndim
-    col = conv_util.im2col(x, w.shape[2:], geometry.stride, geometry.pad,
+    col = conv_util.im2col(x, ksize, geometry.stride, geometry.pad,
                            cover_all=geometry.cover_all,
                            dilate=geometry.dilate)
-    axes = tuple(range(1, nd + 2))
-    g = geometry.groups
-    if g == 1:
-        y = xp.tensordot(col, w, (axes, axes))
-    else:
-        c_g = x.shape[1] // g
-        o_g = w.shape[0] // g
-        y = xp.concatenate([
-            xp.tensordot(col[:, i * c_g:(i + 1) * c_g],
-                         w[i * o_g:(i + 1) * o_g], (axes, axes))
-            for i in range(g)], axis=-1)
-    return y
+    col = xp.ascontiguousarray(xp.moveaxis(col, 0, nd + 1))
+    rows = col.shape[0]
+    for k in col.shape[1:nd + 1]:
+        rows *= k
+    return col.reshape(rows, -1), col.shape[nd + 1:]
 
 
-def _channels_first(y):
-    """(N, *out, O) -> (N, O, *out), contiguous."""
-    xp = backend.get_array_module(y)
-    return xp.ascontiguousarray(xp.moveaxis(y, -1, 1))
+def _per_group_matmul(a, b, groups, transpose_b=False):
+    """a @ b (or a @ b.T) computed group by group: the i-th block of rows
+    of a times the i-th block of rows of b (transposed or not), stacked
+    along the rows."""
+    xp = backend.get_array_module(a)
+    if groups == 1:
+        return a @ (b.T if transpose_b else b)
+    a_g = a.shape[0] // groups
+    b_g = b.shape[0] // groups
+    blocks = []
+    for i in range(groups):
+        b_i = b[i * b_g:(i + 1) * b_g]
+        blocks.append(a[i * a_g:(i + 1) * a_g] @ (b_i.T if transpose_b
+                                                  else b_i))
+    return xp.concatenate(blocks, axis=0)
+
+
+def _conv_forward(x, w, geometry):
+    """y = conv(x, W) without bias, shape (N, O, *out), contiguous."""
+    xp = backend.get_array_module(x)
+    col, batch_out = _col_matrix(x, w.shape[2:], geometry)
+    y = _per_group_matmul(w.reshape(w.shape[0], -1), col, geometry.groups)
+    # (O, N, *out) -> (N, O, *out)
+    y = y.reshape((w.shape[0],) + batch_out)
+    return xp.ascontiguousarray(xp.moveaxis(y, 0, 1))
 
 
 def _deconv_forward(x, w, geometry, out_size):
@@ -102,21 +124,12 @@ def _deconv_forward(x, w, geometry, out_size):
 def _grad_w(x, gy, geometry, ksize):
     """gW (O, C/G, *k) of conv from input x and output gradient gy."""
     xp = backend.get_array_module(x)
-    nd = geometry.ndim
-    col = conv_util.im2col(x, ksize, geometry.stride, geometry.pad,
-                           cover_all=geometry.cover_all,
-                           dilate=geometry.dilate)
-    gy_axes = (0,) + tuple(range(2, nd + 2))
-    col_axes = (0,) + tuple(range(nd + 2, 2 * nd + 2))
-    g = geometry.groups
-    if g == 1:
-        return xp.tensordot(gy, col, (gy_axes, col_axes))
-    c_g = x.shape[1] // g
-    o_g = gy.shape[1] // g
-    return xp.concatenate([
-        xp.tensordot(gy[:, i * o_g:(i + 1) * o_g],
-                     col[:, i * c_g:(i + 1) * c_g], (gy_axes, col_axes))
-        for i in range(g)], axis=0)
+    col, _ = _col_matrix(x, ksize, geometry)
+    out_channels = gy.shape[1]
+    gy = xp.ascontiguousarray(xp.moveaxis(gy, 1, 0)).reshape(
+        out_channels, -1)
+    gw = _per_group_matmul(gy, col, geometry.groups, transpose_b=True)
+    return gw.reshape((out_channels, -1) + tuple(ksize))
 
 
 def _bias_axes(ndim):
@@ -143,8 +156,8 @@ class ConvolutionND(FunctionNode):
         x, w = inputs[:2]
         y = _conv_forward(x, w, self.geometry)
         if len(inputs) == 3:
-            y += inputs[2]
-        return _channels_first(y).astype(x.dtype, copy=False),
+            y += inputs[2].reshape((1, -1) + (1,) * self.geometry.ndim)
+        return y.astype(x.dtype, copy=False),
 
     def backward(self, indexes, grad_outputs):
         from dynet.functions.math.sum import sum as sum_
