@@ -25,12 +25,15 @@ from dynet.reporter import (  # NOQA
     DictSummary, Reporter, Summary, get_current_reporter, report,
     report_scope)
 from dynet import functions  # NOQA
+from dynet.distribution import (  # NOQA
+    Distribution, cross_entropy, kl_divergence, register_kl)
 
 _lazy_submodules = ('backends', 'cuda', 'testing', 'gradient_check',
                     'function_hooks', 'utils', 'links', 'optimizers',
                     'optimizer_hooks', 'serializers', 'computational_graph',
                     'datasets', 'initializer', 'training', 'dataset',
-                    'iterators', 'reporter')
+                    'iterators', 'reporter', 'distributions', 'onnx',
+                    'distributed')
 
 
 def __getattr__(name):
