@@ -19,6 +19,7 @@ import dynet.links as L
 from dynet import link
 from dynet.dataset import download
 from dynet.initializers import constant, normal
+from dynet.links.caffe import CaffeFunction, writer
 from dynet.links.model.vision import vgg
 from dynet.serializers import DictionarySerializer
 
@@ -191,19 +192,126 @@ def test_save_keys_are_chainers(model):
 
 # ----------------------------------------------------------- 'auto'
 
-def test_auto_without_cached_file_raises(monkeypatch, tmp_path):
+@pytest.fixture
+def narrow_vgg(monkeypatch):
+    """VGG16Layers shrunk to 4-8-16-32-32 channels, fc 64, 10 classes, and
+    the same net as a .caffemodel writer layer list (random weights)."""
+    monkeypatch.setattr(vgg, '_BLOCK_CHANNELS', (4, 8, 16, 32, 32))
+    monkeypatch.setattr(vgg, '_FC_UNITS', 64)
+    monkeypatch.setattr(vgg, '_N_CLASSES', 10)
+    rng = numpy.random.RandomState(3)
+    layers = [{'name': 'data', 'type': 'Input', 'top': 'data',
+               'input_param': {'shape': [{'dim': [1, 3, 224, 224]}]}}]
+    bottom, c_in = 'data', 3
+    for block, (c_out, depth) in enumerate(zip((4, 8, 16, 32, 32),
+                                               (2, 2, 3, 3, 3)), 1):
+        for i in range(1, depth + 1):
+            name = 'conv{}_{}'.format(block, i)
+            layers.append({
+                'name': name, 'type': 'Convolution', 'bottom': bottom,
+                'top': name, 'convolution_param': {
+                    'num_output': c_out, 'pad': [1], 'kernel_size': [3]},
+                'blobs': [(rng.randn(c_out, c_in, 3, 3) /
+                           numpy.sqrt(c_in * 4.5)).astype('f'),
+                          rng.randn(c_out).astype('f')]})
+            layers.append({'name': 'relu' + name[4:], 'type': 'ReLU',
+                           'bottom': name, 'top': name})
+            bottom, c_in = name, c_out
+        layers.append({'name': 'pool{}'.format(block), 'type': 'Pooling',
+                       'bottom': bottom, 'top': 'pool{}'.format(block),
+                       'pooling_param': {'pool': 'MAX', 'kernel_size': 2,
+                                         'stride': 2}})
+        bottom = 'pool{}'.format(block)
+    for name, n_in, n_out in (('fc6', 32 * 49, 64), ('fc7', 64, 64),
+                              ('fc8', 64, 10)):
+        layers.append({'name': name, 'type': 'InnerProduct',
+                       'bottom': bottom, 'top': name,
+                       'inner_product_param': {'num_output': n_out},
+                       'blobs': [(rng.randn(n_out, n_in) /
+                                  numpy.sqrt(n_in / 2.)).astype('f'),
+                                 rng.randn(n_out).astype('f')]})
+        if name != 'fc8':
+            layers.append({'name': 'relu' + name[2:], 'type': 'ReLU',
+                           'bottom': name, 'top': name})
+        bottom = name
+    return layers
+
+
+def _caffe_blobs(layers):
+    return {'{}/{}'.format(layer['name'], key): blob
+            for layer in layers if 'blobs' in layer
+            for key, blob in zip('Wb', layer['blobs'])}
+
+
+@pytest.mark.parametrize('fmt', ['layer', 'v1'])
+def test_convert_caffemodel_to_npz(tmp_path, narrow_vgg, fmt):
+    caffemodel = str(tmp_path / 'vgg.caffemodel')
+    if fmt == 'v1':
+        writer.save_caffemodel(caffemodel, narrow_vgg[1:], format='v1',
+                               input=['data'], input_dim=[1, 3, 224, 224])
+    else:
+        writer.save_caffemodel(caffemodel, narrow_vgg)
+    path = str(tmp_path / 'vgg.npz')
+    L.VGG16Layers.convert_caffemodel_to_npz(caffemodel, path)
+    with numpy.load(path) as saved:
+        expected = _caffe_blobs(narrow_vgg)
+        assert set(saved.files) == set(expected)
+        for key, value in expected.items():
+            numpy.testing.assert_array_equal(
+                saved[key], value.reshape(saved[key].shape), err_msg=key)
+    # the converted model computes what the Caffe model computes
+    net = L.VGG16Layers(pretrained_model=path)
+    caffe_net = CaffeFunction(caffemodel)
+    x = numpy.random.RandomState(0).randn(1, 3, 224, 224).astype('f')
+    with dynet.using_config('train', False):
+        ours = net(x, layers=['fc8'])['fc8'].array
+        theirs, = caffe_net(inputs={'data': x}, outputs=['fc8'])
+    numpy.testing.assert_allclose(ours, theirs.array, rtol=1e-4, atol=1e-4)
+
+
+def test_convert_names_a_missing_or_misshapen_layer(tmp_path, narrow_vgg):
+    caffemodel = str(tmp_path / 'vgg.caffemodel')
+    writer.save_caffemodel(caffemodel, [
+        layer for layer in narrow_vgg if layer['name'] != 'conv3_2'])
+    with pytest.raises(ValueError, match="no layer 'conv3_2'"):
+        L.VGG16Layers.convert_caffemodel_to_npz(caffemodel, 'unused.npz')
+    for layer in narrow_vgg:
+        if layer['name'] == 'fc8':
+            layer['inner_product_param']['num_output'] = 11
+            layer['blobs'] = [numpy.zeros((11, 64), 'f'),
+                              numpy.zeros(11, 'f')]
+    writer.save_caffemodel(caffemodel, narrow_vgg)
+    with pytest.raises(ValueError, match='layer fc8 W has 704 values'):
+        L.VGG16Layers.convert_caffemodel_to_npz(caffemodel, 'unused.npz')
+    assert not os.path.exists('unused.npz')
+
+
+def test_auto_converts_a_caffemodel_in_the_cache(monkeypatch, tmp_path,
+                                                 narrow_vgg):
     monkeypatch.setattr(download, '_dataset_root', str(tmp_path))
-    expected = os.path.join(str(tmp_path), 'pfnet', 'chainer', 'models',
-                            'VGG_ILSVRC_16_layers.npz')
-    with pytest.raises(NotImplementedError) as info:
-        L.VGG16Layers()
-    message = str(info.value)
-    assert 'dynet.links.caffe' in message and 'not available' in message
-    assert expected in message
-    with pytest.raises(NotImplementedError, match='VGG_ILSVRC_19_layers'):
+    directory = tmp_path / 'pfnet' / 'chainer' / 'models'
+    directory.mkdir(parents=True)
+    writer.save_caffemodel(
+        str(directory / 'VGG_ILSVRC_16_layers.caffemodel'), narrow_vgg)
+    net = L.VGG16Layers()
+    assert (directory / 'VGG_ILSVRC_16_layers.npz').exists()
+    numpy.testing.assert_array_equal(
+        net.fc7.b.array, _caffe_blobs(narrow_vgg)['fc7/b'])
+
+
+def test_auto_without_any_file_downloads_the_caffemodel(monkeypatch,
+                                                        tmp_path):
+    monkeypatch.setattr(download, '_dataset_root', str(tmp_path))
+    urls = []
+
+    def offline(url):
+        urls.append(url)
+        raise OSError('offline')
+    monkeypatch.setattr(download, 'cached_download', offline)
+    with pytest.raises(OSError, match='offline'):
         L.VGG19Layers(pretrained_model='auto')
-    with pytest.raises(NotImplementedError, match='dynet.links.caffe'):
-        L.VGG16Layers.convert_caffemodel_to_npz('a.caffemodel', 'b.npz')
+    assert urls == ['http://www.robots.ox.ac.uk/%7Evgg/software/very_deep/'
+                    'caffe/VGG_ILSVRC_19_layers.caffemodel']
 
 
 def test_auto_loads_cached_file(monkeypatch, tmp_path, spies):

@@ -9,13 +9,13 @@ loads here with ``pretrained_model=path``.
 
 Differences from Chainer:
 
-- ``pretrained_model='auto'`` does not download and convert the Caffe model
-  (that needs a Caffe model reader, ``dynet.links.caffe``, which does not
-  exist yet). It loads the converted file from the dataset cache,
-  ``<dataset root>/pfnet/chainer/models/VGG_ILSVRC_{16,19}_layers.npz``,
-  when it is there (copy Chainer's file from
-  ``~/.chainer/dataset/pfnet/chainer/models/``), and otherwise raises
-  ``NotImplementedError`` saying so.
+- ``pretrained_model='auto'`` works as in Chainer (the converted file in
+  the dataset cache, ``<dataset root>/pfnet/chainer/models/
+  VGG_ILSVRC_{16,19}_layers.npz``; otherwise the Caffe model is
+  downloaded from the VGG authors' site and converted with
+  ``dynet.links.caffe.CaffeFunction``), except that a ``.caffemodel``
+  already placed next to where the npz goes is converted without a
+  download.
 - ``forward`` rejects unknown layer names (Chainer ignores them and runs
   the whole network).
 """
@@ -56,6 +56,9 @@ _MEAN_BGR = (103.939, 116.779, 123.68)
 # convolutions in each block per depth.
 _BLOCK_CHANNELS = (64, 128, 256, 512, 512)
 _BLOCK_DEPTHS = {16: (2, 2, 3, 3, 3), 19: (2, 2, 4, 4, 4)}
+# Units of fc6 and fc7, and the number of classes (fc8).
+_FC_UNITS = 4096
+_N_CLASSES = 1000
 
 _CACHE_DIRECTORY = 'pfnet/chainer/models/'
 
@@ -91,18 +94,23 @@ def _cached_npz_path(n_layers):
     return os.path.join(directory, _npz_name(n_layers))
 
 
+_CAFFEMODEL_URL = ('http://www.robots.ox.ac.uk/%7Evgg/software/very_deep/'
+                   'caffe/VGG_ILSVRC_{}_layers.caffemodel')
+
+
 def _auto_model_path(n_layers):
+    """The converted npz in the dataset cache, made on first use from the
+    Caffe model (a ``.caffemodel`` beside it, or downloaded)."""
     path = _cached_npz_path(n_layers)
     if os.path.exists(path):
         return path
-    raise NotImplementedError(
-        "VGG{0}Layers(pretrained_model='auto'): downloading the Caffe model "
-        "and converting it is not available yet in dynet (it needs the "
-        "Caffe model reader dynet.links.caffe, planned but not written). "
-        "Either copy the converted file Chainer made, "
-        "~/.chainer/dataset/pfnet/chainer/models/{1}, to {2} (or pass its "
-        "path as pretrained_model), or use pretrained_model=None for "
-        "random weights.".format(n_layers, _npz_name(n_layers), path))
+    caffemodel = path[:-len('.npz')] + '.caffemodel'
+    if not os.path.exists(caffemodel):
+        caffemodel = download.cached_download(
+            _CAFFEMODEL_URL.format(n_layers))
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    VGGLayers.convert_caffemodel_to_npz(caffemodel, path, n_layers)
+    return path
 
 
 def _check_forward_kwargs(kwargs, names):
@@ -135,8 +143,8 @@ class VGGLayers(link.Chain):
             standard deviation 0.01, ``b`` zero). A path: load an NPZ
             file with Chainer's keys (``conv1_1/W`` ... ``fc8/b``).
             ``'auto'``: load the converted Caffe model from the dataset
-            cache (see the module docstring; downloading it is not
-            available yet and raises ``NotImplementedError``).
+            cache, converting it there on first use (see the module
+            docstring).
         n_layers (int): 16 or 19.
 
     Attributes:
@@ -171,9 +179,10 @@ class VGGLayers(link.Chain):
             for name, in_channels, out_channels in layout:
                 setattr(self, name, Convolution2D(
                     in_channels, out_channels, 3, 1, 1, **kwargs))
-            self.fc6 = Linear(512 * 7 * 7, 4096, **kwargs)
-            self.fc7 = Linear(4096, 4096, **kwargs)
-            self.fc8 = Linear(4096, 1000, **kwargs)
+            self.fc6 = Linear(_BLOCK_CHANNELS[-1] * 7 * 7, _FC_UNITS,
+                              **kwargs)
+            self.fc7 = Linear(_FC_UNITS, _FC_UNITS, **kwargs)
+            self.fc8 = Linear(_FC_UNITS, _N_CLASSES, **kwargs)
         if path is not None:
             npz.load_npz(path, self)
 
@@ -207,14 +216,35 @@ class VGGLayers(link.Chain):
         """Converts the Caffe model of VGG to an NPZ file with this
         model's keys.
 
-        Not available yet: it needs a Caffe model reader
-        (``dynet.links.caffe``), which dynet does not have. Raises
-        ``NotImplementedError``.
+        Reads the ``.caffemodel`` (``VGG_ILSVRC_{16,19}_layers``, either
+        Caffe format) with :class:`dynet.links.caffe.CaffeFunction`,
+        copies every convolution and fully connected layer (same names in
+        both) into a fresh model and saves it with ``save_npz``
+        (atomically). A layer missing from the Caffe model, or one with
+        another shape, raises ``ValueError`` naming it.
         """
-        raise NotImplementedError(
-            'convert_caffemodel_to_npz: reading Caffe models needs '
-            'dynet.links.caffe, which is not available yet; convert the '
-            'model with Chainer (its NPZ file loads here)')
+        from dynet.links.caffe import CaffeFunction
+        caffemodel = CaffeFunction(path_caffemodel)
+        model = VGGLayers(pretrained_model=None, n_layers=n_layers)
+        for name, target in model.namedlinks(skipself=True):
+            name = name.lstrip('/')
+            if not hasattr(caffemodel, name):
+                raise ValueError(
+                    'convert_caffemodel_to_npz: {} has no layer {!r} (is it '
+                    'a VGG-{} model?)'.format(path_caffemodel, name,
+                                              model._n_layers))
+            source = getattr(caffemodel, name)
+            for param_name in ('W', 'b'):
+                src = getattr(source, param_name).array
+                dst = getattr(target, param_name)
+                if src.size != dst.size:
+                    raise ValueError(
+                        'convert_caffemodel_to_npz: layer {} {} has {} values '
+                        'in {}, expected shape {}'.format(
+                            name, param_name, src.size, path_caffemodel,
+                            dst.shape))
+                dst.array[...] = src.reshape(dst.shape)
+        npz.save_npz(path_npz, model, compression=False)
 
     def forward(self, x, layers=None, **kwargs):
         """Computes the activations of the requested layers.
@@ -317,7 +347,7 @@ class VGG16Layers(VGGLayers):
     Args:
         pretrained_model (str or None): ``None``: random weights; a path:
             an NPZ file with Chainer's keys; ``'auto'``: the converted
-            Caffe model from the dataset cache (no download yet).
+            Caffe model from the dataset cache, made on first use.
     """
 
     def __init__(self, pretrained_model='auto'):
@@ -336,7 +366,7 @@ class VGG19Layers(VGGLayers):
     Args:
         pretrained_model (str or None): ``None``: random weights; a path:
             an NPZ file with Chainer's keys; ``'auto'``: the converted
-            Caffe model from the dataset cache (no download yet).
+            Caffe model from the dataset cache, made on first use.
     """
 
     def __init__(self, pretrained_model='auto'):
