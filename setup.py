@@ -33,7 +33,10 @@ setup(
         'gpu': ['cupy'],
         'plot': ['matplotlib'],
         'special': ['scipy'],
-        'test': ['pytest>=7', 'pytest-xdist', 'scipy', 'matplotlib'],
+        'onnx': ['onnx', 'onnxruntime'],
+        'mpi': ['mpi4py'],
+        'test': ['pytest>=7', 'pytest-xdist', 'scipy', 'matplotlib', 'onnx',
+                 'onnxruntime', 'mpi4py'],
     },
     license='MIT',
 )
