@@ -10,11 +10,16 @@ numbers in both frameworks; ``gpu_models.py`` compares them.
 PyTorch is imported only by ``torch_modules()``, on first use.
 """
 import functools
+import importlib
+import os
 import types
 
 import numpy
 
-import dynet as chainer
+# The models are written against the Chainer v7 API, so the same code runs
+# under dynet or, for the CPU comparison (model_step.py), under Chainer
+# itself: DYNET_BENCH_API=chainer selects it.
+chainer = importlib.import_module(os.environ.get('DYNET_BENCH_API', 'dynet'))
 
 F = chainer.functions
 L = chainer.links
@@ -695,6 +700,28 @@ LSTM_FAMILY = LSTMFamily(
     full={'n_vocab': 10000, 'n_units': 650, 'seq': 35},
     quick={'n_vocab': 50, 'n_units': 8, 'seq': 3})
 
+# The sizes that issue 6 prescribes for the CPU comparison with Chainer and
+# PyTorch (benchmarks/run_models.py).
+CONVBN_SMALL_FAMILY = ClassifierFamily(
+    'Conv-BN net 10-20-40-80 (32x32), MomentumSGD', 'ConvBNNet',
+    full={'model': {'channels': (10, 20, 40, 80), 'insize': 32, 'n_out': 10},
+          'input_shape': (3, 32, 32), 'n_classes': 10},
+    quick={'model': {'channels': (4, 8), 'insize': 16, 'n_out': 10},
+           'input_shape': (3, 16, 16), 'n_classes': 10},
+    optimizer=('momentum', 0.01))
+
+RESNET_SMALL_FAMILY = ClassifierFamily(
+    'small ResNet 16-32-64-128-256 (32x32), MomentumSGD', 'ResNet18',
+    full={'model': {'widths': (16, 32, 64, 128, 256), 'n_out': 10},
+          'input_shape': (3, 32, 32), 'n_classes': 10},
+    quick={'model': {'widths': (4, 8), 'n_out': 10},
+           'input_shape': (3, 16, 16), 'n_classes': 10},
+    optimizer=('momentum', 0.01))
+
+LSTM_SMALL_FAMILY = LSTMFamily(
+    full={'n_vocab': 1000, 'n_units': 200, 'seq': 35},
+    quick={'n_vocab': 50, 'n_units': 8, 'seq': 3})
+
 VGG_FAMILY = InferenceFamily(
     'VGG-16 inference (224x224)',
     full={'widths': (64, 128, 256, 512, 512), 'n_fc': 4096, 'n_out': 1000,
@@ -721,6 +748,9 @@ CASES = [
     Case('resnet18-b32', RESNET_FAMILY, 32, 2),
     Case('resnet18-b256', RESNET_FAMILY, 256, 3),
     Case('lstm-b20', LSTM_FAMILY, 20, 2),
+    Case('convbn-small-b32', CONVBN_SMALL_FAMILY, 32, 2),
+    Case('resnet-small-b32', RESNET_SMALL_FAMILY, 32, 2),
+    Case('lstm-small-b20', LSTM_SMALL_FAMILY, 20, 2),
     Case('vgg16-infer-b1', VGG_FAMILY, 1, 1),
     Case('vgg16-infer-b32', VGG_FAMILY, 32, 2),
 ]

@@ -1,4 +1,5 @@
-"""Runs the model-level benchmarks (MLP train step, optimizer update) under
+"""Runs the model-level benchmarks (MLP train step, optimizer update, and
+the LeNet, Conv-BN, ResNet, LSTM and VGG-16 cases of model_step.py) under
 dynet, Chainer 7.8.1 and PyTorch (CPU) and prints one markdown table.
 
     python benchmarks/run_models.py [--chainer-python PATH]
@@ -28,6 +29,16 @@ CASES = [
      ['--model', 'mlp'], 'ms_per_update'),
     ('Adam update, ResNet-18 params (ms)', 'optimizer_step.py',
      ['--model', 'resnet18'], 'ms_per_update'),
+    ('LeNet train step, SGD, batch 64 (ms)', 'model_step.py',
+     ['--case', 'lenet-b64'], 'ms_per_step'),
+    ('Conv-BN-ReLU 10-20-40-80 train step, batch 32 (ms)', 'model_step.py',
+     ['--case', 'convbn-small-b32'], 'ms_per_step'),
+    ('ResNet 16-32-64-128-256 train step, batch 32 (ms)', 'model_step.py',
+     ['--case', 'resnet-small-b32'], 'ms_per_step'),
+    ('LSTM LM (vocab 1000, 200 units) 35x20 step (ms)', 'model_step.py',
+     ['--case', 'lstm-small-b20'], 'ms_per_step'),
+    ('VGG-16 inference, batch 1 (ms)', 'model_step.py',
+     ['--case', 'vgg16-infer-b1'], 'ms_per_step'),
 ]
 
 
