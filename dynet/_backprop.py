@@ -8,6 +8,7 @@ gradients while the walk goes on.
 """
 import heapq
 import traceback
+import weakref
 
 import numpy
 
@@ -52,10 +53,13 @@ def run(output_nodes, output_grads, retain_grad=False,
     only the part of the graph leading to those nodes is visited.
     """
     grads = {}
+    # Sums this walk allocated (id -> weakref): only those are added to in
+    # place; a gradient a backward returned may alias another array.
+    owned = {}
     for node, grad in zip(output_nodes, output_grads):
         if grad is not None:
             grads[node] = _accumulate(grads.get(node), grad,
-                                      enable_double_backprop)
+                                      enable_double_backprop, owned)
     wanted = None if input_nodes is None else \
         _functions_leading_to(output_nodes, input_nodes)
     heap = []
@@ -113,7 +117,7 @@ def run(output_nodes, output_grads, retain_grad=False,
                     _check_grad(func, index, x, gx)
                 total = get(x)
                 grads[x] = gx if total is None else _accumulate(
-                    total, gx, enable_double_backprop)
+                    total, gx, enable_double_backprop, owned)
                 creator = x.creator_node
                 if creator is not None and creator not in pushed and (
                         wanted is None or creator in wanted):
@@ -185,12 +189,24 @@ def _check_grad(func, index, x, gx):
                                         x.shape))
 
 
-def _accumulate(total, grad, enable_double_backprop):
+def _accumulate(total, grad, enable_double_backprop, owned):
+    """total + grad. The first sum for a node is a new array (recorded in
+    ``owned``); later ones add into it in place, which saves an
+    allocation per term when a weight is shared across many steps (an
+    RNN unrolled over time)."""
     if total is None:
         return grad
     if enable_double_backprop:
         return total + grad
-    return _new_grad(_add_arrays(total._data, grad._data), False)
+    a, b = total._data, grad._data
+    ref = owned.get(id(total))
+    if ref is not None and ref() is total and a.shape == b.shape and \
+            a.dtype == b.dtype:
+        a += b
+        return total
+    total = _new_grad(_add_arrays(a, b), False)
+    owned[id(total)] = weakref.ref(total)
+    return total
 
 
 def _add_arrays(a, b):

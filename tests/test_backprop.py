@@ -259,3 +259,27 @@ def test_zero_dim_gradients_stay_arrays_when_accumulated():
     (x * 3).backward()  # accumulates into the existing leaf gradient
     assert isinstance(x.grad, numpy.ndarray)
     numpy.testing.assert_array_equal(x.grad, 7)
+
+
+def test_accumulation_never_writes_into_a_gradient_it_did_not_allocate():
+    # Add's backward hands the same gradient array to both inputs, so h
+    # receives the output gradient itself four times; sums must go to a
+    # new array (later terms may be added into that one in place).
+    x = dynet.Variable(numpy.ones(3, numpy.float32))
+    h = x * 1
+    y = h + h + h + h
+    y.grad = numpy.full(3, 2, numpy.float32)
+    y.backward(retain_grad=True)
+    numpy.testing.assert_array_equal(y.grad, [2, 2, 2])
+    numpy.testing.assert_array_equal(h.grad, [8, 8, 8])
+    numpy.testing.assert_array_equal(x.grad, [8, 8, 8])
+
+
+def test_in_place_accumulation_matches_a_fresh_sum_for_shared_weights():
+    rng = numpy.random.RandomState(0)
+    w = dynet.Variable(rng.randn(4, 4).astype(numpy.float32))
+    xs = [rng.randn(2, 4).astype(numpy.float32) for _ in range(6)]
+    loss = sum(dynet.functions.sum(dynet.functions.matmul(x, w)) for x in xs)
+    loss.backward()
+    expected = sum(x.sum(axis=0)[:, None] * numpy.ones((1, 4)) for x in xs)
+    numpy.testing.assert_allclose(w.grad, expected, rtol=1e-5)
