@@ -117,14 +117,21 @@ def report_scope(observation):
 
 def _to_float(value):
     """A scalar as a float64 value (sums of float32 values must not be
-    accumulated in float32)."""
+    accumulated in float32). A GPU value stays on the GPU: summaries add
+    on the device and are read (synchronizing once) only when a report is
+    written, so reporting never stalls the training step."""
     if isinstance(value, Variable):
         value = value.array
-    if backend.is_cupy_array(value):
-        value = value.get()
-    if isinstance(value, (numpy.ndarray, numpy.generic)):
+    if isinstance(value, (numpy.ndarray, numpy.generic)) or \
+            backend.is_cupy_array(value):
         if value.dtype.kind in 'fiub':
             return value.astype(numpy.float64)
+    return value
+
+
+def _to_host(value):
+    if backend.is_cupy_array(value):
+        return float(value.get())
     return value
 
 
@@ -152,12 +159,12 @@ class Summary:
         """(mean, std)."""
         mean = self.compute_mean()
         variance = self._x2 / self._n - mean * mean
-        std = math.sqrt(max(float(variance), 0.0))
+        std = math.sqrt(max(float(_to_host(variance)), 0.0))
         return mean, std
 
     def serialize(self, serializer):
-        self._x = serializer('_x', self._x)
-        self._x2 = serializer('_x2', self._x2)
+        self._x = serializer('_x', _to_host(self._x))
+        self._x2 = serializer('_x2', _to_host(self._x2))
         self._n = serializer('_n', self._n)
 
 
@@ -175,7 +182,8 @@ class DictSummary:
             if isinstance(value, tuple) and len(value) == 2:
                 value, weight = value
             array = _to_float(value)
-            if isinstance(array, numpy.ndarray):
+            if isinstance(array, numpy.ndarray) or \
+                    backend.is_cupy_array(array):
                 if array.size != 1:
                     continue
             elif not isinstance(array, (int, float, numpy.number)) or \

@@ -114,3 +114,25 @@ def test_dict_summary_serialize_round_trip():
     loaded.serialize(Reader())
     assert loaded.compute_mean() == d.compute_mean()
     assert reporter_module.json.loads(saved['_names']) == ['main/loss', 'acc']
+
+
+@dynet.testing.attr.gpu
+def test_summaries_of_gpu_values_stay_on_the_device_until_read():
+    import cupy
+    summary = dynet.DictSummary()
+    summary.add({'loss': cupy.array(2.0, numpy.float32),
+                 'var': dynet.Variable(cupy.array(4.0, numpy.float32)),
+                 'vector': cupy.ones(3, numpy.float32)})
+    summary.add({'loss': cupy.array(4.0, numpy.float32)})
+    means = summary.compute_mean()
+    assert set(means) == {'loss', 'var'}
+    # nothing was copied to the host while adding
+    assert isinstance(means['loss'], cupy.ndarray)
+    assert float(means['loss']) == 3.0 and float(means['var']) == 4.0
+    stats = summary.make_statistics()
+    assert float(stats['loss.std']) == pytest.approx(1.0)
+    serializer = dynet.serializers.DictionarySerializer()
+    serializer.save(summary)
+    restored = dynet.DictSummary()
+    dynet.serializers.NpzDeserializer(serializer.target).load(restored)
+    assert float(restored.compute_mean()['loss']) == 3.0
