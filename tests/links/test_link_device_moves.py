@@ -16,6 +16,12 @@ def _x(*shape, dtype=numpy.float32):
 
 CASES = {
     'Linear': (lambda: L.Linear(3, 2), lambda: (_x(4, 3),)),
+    'StatefulPeepholeLSTM': (lambda: L.StatefulPeepholeLSTM(3, 2),
+                             lambda: (_x(2, 3),)),
+    'StatefulMGU': (lambda: L.StatefulMGU(3, 2), lambda: (_x(2, 3),)),
+    'DeformableConvolution2D': (
+        lambda: L.DeformableConvolution2D(2, 3, 2, deform_initialW=1.0),
+        lambda: (_x(1, 2, 4, 4),)),
     'Convolution2D': (lambda: L.Convolution2D(2, 3, 3, pad=1),
                       lambda: (_x(2, 2, 5, 5),)),
     'Deconvolution2D': (lambda: L.Deconvolution2D(2, 3, 2, stride=2),

@@ -1,1 +1,2 @@
-"""Image-recognition models (``chainer.links.model.vision``): VGG."""
+"""Image-recognition models (``chainer.links.model.vision``): VGG, ResNet,
+GoogLeNet."""
