@@ -18,6 +18,7 @@ from dynet._backprop import grad  # NOQA
 from dynet import initializers  # NOQA
 from dynet.initializer import Initializer  # NOQA
 from dynet.link import Chain, ChainList, Link, Sequential  # NOQA
+from dynet.link_hook import LinkHook, _get_link_hooks  # NOQA
 from dynet.optimizer import GradientMethod, Optimizer, UpdateRule  # NOQA
 from dynet.serializers.base import (  # NOQA
     AbstractSerializer, Deserializer, Serializer)
@@ -33,7 +34,7 @@ _lazy_submodules = ('backends', 'cuda', 'testing', 'gradient_check',
                     'optimizer_hooks', 'serializers', 'computational_graph',
                     'datasets', 'initializer', 'training', 'dataset',
                     'iterators', 'reporter', 'distributions', 'onnx',
-                    'distributed')
+                    'distributed', 'link_hooks')
 
 
 def __getattr__(name):

@@ -6,6 +6,7 @@ running statistics). A ``Chain`` also owns named child links, a
 order. Parameters and links are registered by assigning them inside
 ``with self.init_scope():``.
 """
+import collections
 import contextlib
 import copy as copy_module
 import sys
@@ -15,6 +16,7 @@ import numpy
 
 from dynet import backend
 from dynet import initializers
+from dynet import link_hook as _link_hook
 from dynet.variable import Parameter
 
 
@@ -24,6 +26,12 @@ class Link:
     ``Link(name=shape, ...)`` (Chainer's old style) adds uninitialized
     parameters of the given shapes.
     """
+
+    # Whether __call__ must run link hooks: set on the class while a global
+    # hook is registered (link_hook._count_global), on an instance while it
+    # has hooks of its own (add_hook/delete_hook). One attribute read keeps
+    # the call of a link without hooks as cheap as a plain forward call.
+    _has_link_hooks = False
 
     def __init__(self, **params):
         self._params = []
@@ -280,6 +288,11 @@ class Link:
         d['_params'] = list(self._params)
         d['_persistent'] = list(self._persistent)
         d['name'] = None
+        if self.__dict__.get('_local_link_hooks') is not None:
+            # Same hooks, but adding or deleting one on the copy leaves
+            # the original alone.
+            d['_local_link_hooks'] = collections.OrderedDict(
+                self._local_link_hooks)
         for name in self._params:
             param = copy_module.copy(d[name])
             param.cleargrad()
@@ -315,11 +328,74 @@ class Link:
 
     # -------------------------------------------------------------- calls
     def __call__(self, *args, **kwargs):
-        forward = getattr(self, 'forward', None)
-        if forward is None:
+        """Calls ``forward``, with the link hooks (global and the link's
+        own) around it when there are any."""
+        try:
+            forward = self.forward
+        except AttributeError:
             raise NotImplementedError(
-                '{} defines no forward method'.format(type(self).__name__))
+                '{} defines no forward method'.format(
+                    type(self).__name__)) from None
+        if self._has_link_hooks:
+            return _link_hook._call_with_hooks(self, forward, args, kwargs)
         return forward(*args, **kwargs)
+
+    # -------------------------------------------------------------- hooks
+    @property
+    def local_link_hooks(self):
+        """The hooks added to this link: an ordered dict, name -> hook."""
+        hooks = self.__dict__.get('_local_link_hooks')
+        if hooks is None:
+            hooks = collections.OrderedDict()
+            object.__setattr__(self, '_local_link_hooks', hooks)
+        return hooks
+
+    def add_hook(self, hook, name=None):
+        """Registers ``hook`` (a LinkHook) for this link only, under
+        ``name`` (default: ``hook.name``); calls ``hook.added(self)``.
+
+        Returns:
+            this link, so that ``L.Linear(3, 2).add_hook(hook)`` can be
+            written in one expression.
+        """
+        if not isinstance(hook, _link_hook.LinkHook):
+            raise TypeError('{}.add_hook: hook must be a LinkHook, got {}'
+                            .format(type(self).__name__,
+                                    type(hook).__name__))
+        if name is None:
+            name = hook.name
+        hooks = self.local_link_hooks
+        if name in hooks:
+            raise KeyError('{}.add_hook: a hook named {!r} is already '
+                           'added'.format(type(self).__name__, name))
+        hooks[name] = hook
+        object.__setattr__(self, '_has_link_hooks', True)
+        try:
+            hook.added(self)
+        except BaseException:
+            # A hook that refuses the link is not left half-registered.
+            del hooks[name]
+            self._update_has_link_hooks()
+            raise
+        return self
+
+    def delete_hook(self, name):
+        """Unregisters the hook ``name`` and calls its ``deleted(self)``."""
+        hooks = self.__dict__.get('_local_link_hooks') or {}
+        if name not in hooks:
+            raise KeyError('{}.delete_hook: no hook named {!r} (hooks: {})'
+                           .format(type(self).__name__, name,
+                                   list(hooks)))
+        hook = hooks.pop(name)
+        self._update_has_link_hooks()
+        hook.deleted(self)
+
+    def _update_has_link_hooks(self):
+        if self.__dict__.get('_local_link_hooks'):
+            object.__setattr__(self, '_has_link_hooks', True)
+        else:
+            # Back to the class value (True only while global hooks exist).
+            self.__dict__.pop('_has_link_hooks', None)
 
     @property
     def printable_specs(self):
