@@ -8,6 +8,7 @@ import math
 import numpy
 
 from dynet.utils import type_check  # NOQA
+from dynet.utils.sparse import CooMatrix, get_order, to_coo  # NOQA
 
 
 _PYTHON_SCALARS = (bool, int, float, complex)

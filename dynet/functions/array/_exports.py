@@ -3,6 +3,7 @@ from dynet.functions.array.as_strided import as_strided  # NOQA
 from dynet.functions.array.axes import moveaxis, rollaxis, swapaxes  # NOQA
 from dynet.functions.array.broadcast import broadcast, broadcast_to  # NOQA
 from dynet.functions.array.cast import cast  # NOQA
+from dynet.functions.array.col2im import col2im  # NOQA
 from dynet.functions.array.concat import concat  # NOQA
 from dynet.functions.array.copy import copy  # NOQA
 from dynet.functions.array.depth2space import depth2space, space2depth  # NOQA
@@ -32,9 +33,9 @@ from dynet.functions.array.transpose_sequence import transpose_sequence  # NOQA
 from dynet.functions.array.where import where  # NOQA
 
 __all__ = [
-    'as_strided', 'broadcast', 'broadcast_to', 'cast', 'concat', 'copy',
-    'depth2space', 'diagonal', 'dstack', 'expand_dims', 'flatten', 'flip',
-    'fliplr', 'flipud', 'get_item', 'hstack', 'moveaxis', 'pad',
+    'as_strided', 'broadcast', 'broadcast_to', 'cast', 'col2im', 'concat',
+    'copy', 'depth2space', 'diagonal', 'dstack', 'expand_dims', 'flatten',
+    'flip', 'fliplr', 'flipud', 'get_item', 'hstack', 'moveaxis', 'pad',
     'pad_sequence', 'permutate', 'repeat', 'reshape', 'resize_images',
     'rollaxis', 'scatter_add', 'select_item', 'separate', 'space2depth',
     'spatial_transformer_grid', 'spatial_transformer_sampler',
