@@ -7,4 +7,5 @@ from dynet.links.connection import *  # NOQA
 from dynet.links.rnn import *  # NOQA
 from dynet.links.model import *  # NOQA
 from dynet.links.normalization import *  # NOQA
+from dynet.links.loss import *  # NOQA
 from dynet.links import caffe  # NOQA

@@ -9,6 +9,7 @@ import numpy
 
 from dynet.utils import type_check  # NOQA
 from dynet.utils.sparse import CooMatrix, get_order, to_coo  # NOQA
+from dynet.utils.walker_alias import WalkerAlias  # NOQA
 
 
 _PYTHON_SCALARS = (bool, int, float, complex)
