@@ -92,7 +92,12 @@ def _env_dtype(name, default):
     value = os.environ.get(name)
     if value is None:
         return numpy.dtype(default)
-    allowed = ('float16', 'float32', 'float64')
+    if value == 'mixed16':
+        # Imported here: _compat_api needs only NumPy, but config is
+        # loaded before the rest of the package.
+        from dynet._compat_api import mixed16
+        return mixed16
+    allowed = ('float16', 'float32', 'float64', 'mixed16')
     if value not in allowed:
         raise ValueError(
             'environment variable {} must be one of {}, got {!r}'.format(

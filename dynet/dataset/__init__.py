@@ -6,3 +6,5 @@ from dynet.dataset.iterator import Iterator  # NOQA
 from dynet.dataset.download import (  # NOQA
     cache_or_load_file, cached_download, get_dataset_directory,
     get_dataset_root, set_dataset_root)
+from dynet.dataset import tabular  # NOQA
+from dynet.dataset.tabular.tabular_dataset import TabularDataset  # NOQA

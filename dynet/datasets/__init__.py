@@ -12,6 +12,9 @@ from dynet.datasets.directory_parsing_label_dataset import (  # NOQA
 from dynet.datasets.image_dataset import (  # NOQA
     ImageDataset, LabeledImageDataset, LabeledZippedImageDataset,
     MultiZippedImageDataset, ZippedImageDataset)
+from dynet.datasets.pickle_dataset import (  # NOQA
+    PickleDataset, PickleDatasetWriter, open_pickle_dataset,
+    open_pickle_dataset_writer)
 from dynet.datasets.sub_dataset import (  # NOQA
     SubDataset, get_cross_validation_datasets,
     get_cross_validation_datasets_random, split_dataset,
