@@ -87,6 +87,32 @@ def im2col(x, ksize, stride, pad, pad_value=0, cover_all=False,
     return xp.lib.stride_tricks.as_strided(padded, view_shape, view_strides)
 
 
+def window_regions(ksize, stride, outs, dilate=1):
+    """For each kernel offset, in C order: ``(offsets, region)`` where
+    ``region`` slices the padded image at the elements that offset reads
+    for the outputs ``outs`` (the places ``im2col`` takes it from)."""
+    ndim = len(ksize)
+    stride = _as_tuple(stride, ndim, 'stride')
+    dilate = _as_tuple(dilate, ndim, 'dilate')
+    for offsets in itertools.product(*[range(k) for k in ksize]):
+        yield offsets, tuple(
+            slice(i * d, i * d + s * (o - 1) + 1, s)
+            for i, d, s, o in zip(offsets, dilate, stride, outs))
+
+
+def padded_size(size, ksize, stride, pad, outs, dilate=1):
+    """The size of the padded image that ``im2col`` reads (the padding,
+    plus the extra end rows that ``cover_all`` needs)."""
+    ndim = len(size)
+    stride = _as_tuple(stride, ndim, 'stride')
+    pad = _as_tuple(pad, ndim, 'pad')
+    dilate = _as_tuple(dilate, ndim, 'dilate')
+    return tuple(
+        max(sz + 2 * p, (o - 1) * s + (k - 1) * d + 1)
+        for sz, p, o, s, k, d in zip(size, pad, outs, stride, ksize,
+                                     dilate))
+
+
 def col2im(col, stride, pad, size, dilate=1):
     """Adjoint of ``im2col``: sums patches back into an image.
 
@@ -105,16 +131,11 @@ def col2im(col, stride, pad, size, dilate=1):
     size = _as_tuple(size, ndim, 'size')
     ksize = col.shape[2:2 + ndim]
     outs = col.shape[2 + ndim:]
-    padded_size = tuple(
-        max(sz + 2 * p, (o - 1) * s + (k - 1) * d + 1)
-        for sz, p, o, s, k, d in zip(size, pad, outs, stride, ksize,
-                                     dilate))
-    img = xp.zeros(col.shape[:2] + padded_size, dtype=col.dtype)
-    for offsets in itertools.product(*[range(k) for k in ksize]):
-        region = tuple(
-            slice(i * d, i * d + s * (o - 1) + 1, s)
-            for i, d, s, o in zip(offsets, dilate, stride, outs))
-        img[(slice(None), slice(None)) + region] += \
-            col[(slice(None), slice(None)) + offsets]
+    img = xp.zeros(col.shape[:2] + padded_size(size, ksize, stride, pad,
+                                               outs, dilate),
+                   dtype=col.dtype)
+    everything = (slice(None), slice(None))
+    for offsets, region in window_regions(ksize, stride, outs, dilate):
+        img[everything + region] += col[everything + offsets]
     crop = tuple(slice(p, p + sz) for p, sz in zip(pad, size))
     return img[(slice(None), slice(None)) + crop]

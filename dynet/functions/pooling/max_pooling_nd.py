@@ -3,7 +3,13 @@
 The windows are an im2col view padded with -inf; the argmax of each window
 is kept (as ``indexes``) so that the gradient goes to the element that was
 chosen, and the gradient of the gradient gathers at the same places.
+
+The max and its index are found with one vectorized pass per kernel
+offset over the strided view (no copy of the K-element windows), and the
+gradient is added back offset by offset the same way.
 """
+import numpy
+
 from dynet import backend
 from dynet.function_node import FunctionNode
 from dynet.functions import _check
@@ -56,6 +62,11 @@ class _Pooling(FunctionNode):
         # An explicit window size: -1 cannot be inferred for empty arrays.
         return col.reshape(shape[:2] + (k,) + shape[2 + self.ndim:])
 
+    def regions(self, outs):
+        """(offsets, region) of every kernel offset, in the flat order
+        of ``indexes``; see ``conv_util.window_regions``."""
+        return conv_util.window_regions(self.ksize, self.stride, outs)
+
     def unwindows(self, col, in_size):
         """Adjoint of ``windows``: (N, C, K, *out) summed into an image."""
         shape = col.shape
@@ -80,10 +91,22 @@ class MaxPoolingND(_Pooling):
     def forward(self, inputs):
         x = inputs[0]
         xp = backend.get_array_module(x)
-        col = self.windows(x, -float('inf'))
-        self.indexes = col.argmax(axis=2)
-        y = xp.take_along_axis(col, self.indexes[:, :, None], axis=2)[:, :, 0]
-        return y.astype(x.dtype, copy=False),
+        col = conv_util.im2col(x, self.ksize, self.stride, self.pad,
+                               pad_value=-float('inf'),
+                               cover_all=self.cover_all)
+        everything = (slice(None), slice(None))
+        offsets = [offset for offset, _ in self.regions(col.shape[-self.ndim:])]
+        best = col[everything + offsets[0]].copy()
+        indexes = xp.zeros(best.shape, dtype=numpy.intp)
+        for j, offset in enumerate(offsets[1:], 1):
+            value = col[everything + offset]
+            # argmax's rule: the first maximum wins, and a NaN beats any
+            # number (the first NaN stays).
+            better = ~(value <= best) & (best == best)
+            xp.copyto(best, value, where=better)
+            xp.copyto(indexes, j, where=better)
+        self.indexes = indexes
+        return best,
 
     def backward(self, indexes, grad_outputs):
         node = self.inputs[0]
@@ -101,12 +124,20 @@ class MaxPoolingNDGrad(FunctionNode):
 
     def forward(self, inputs):
         gy = inputs[0]
+        xp = backend.get_array_module(gy)
         pooling = self.pooling
-        k = 1
-        for v in pooling.ksize:
-            k *= v
-        gcol = _one_hot(pooling.indexes, k, gy.dtype) * gy[:, :, None]
-        return pooling.unwindows(gcol, self.x_shape[2:]),
+        in_size = self.x_shape[2:]
+        outs = gy.shape[2:]
+        img = xp.zeros(gy.shape[:2] + conv_util.padded_size(
+            in_size, pooling.ksize, pooling.stride, pooling.pad, outs),
+            dtype=gy.dtype)
+        everything = (slice(None), slice(None))
+        zero = gy.dtype.type(0)
+        for j, (_, region) in enumerate(pooling.regions(outs)):
+            img[everything + region] += xp.where(pooling.indexes == j, gy,
+                                                 zero)
+        crop = tuple(slice(p, p + n) for p, n in zip(pooling.pad, in_size))
+        return img[everything + crop],
 
     def backward(self, indexes, grad_outputs):
         return MaxPoolingNDWithIndexes(self.pooling).apply(grad_outputs)
