@@ -29,7 +29,63 @@ def _unit_factor(unit):
         "or 'auto_foreach'".format(unit))
 
 
-class TimerHook(function_hook.FunctionHook):
+class _TimerReport:
+    """``total_time``, ``summary`` and ``print_report`` of both timer hooks
+    (the function hook below and ``dynet.link_hooks.TimerHook``), from
+    their ``call_history`` and ``_total_time``; ``_name_column`` heads the
+    table's first column."""
+
+    _name_column = 'FunctionName'
+
+    def total_time(self):
+        """Seconds spent in the outermost calls (nested calls are part of
+        their caller's time)."""
+        return self._total_time
+
+    def summary(self):
+        """An ordered dict: label (function label or link class name) ->
+        ``{'elapsed_time': seconds, 'occurrence': number of calls}``, in
+        order of first completion."""
+        result = collections.OrderedDict()
+        for label, elapsed in self.call_history:
+            record = result.get(label)
+            if record is None:
+                record = result[label] = {'elapsed_time': 0.0,
+                                          'occurrence': 0}
+            record['elapsed_time'] += elapsed
+            record['occurrence'] += 1
+        return result
+
+    def print_report(self, unit='auto', file=None):
+        """Prints the time spent per function (or link class) as a table.
+
+        Args:
+            unit: 'sec', 'ms', 'us' or 'ns'; 'auto' picks one unit for the
+                whole table from the largest time; 'auto_foreach' picks one
+                for each row.
+            file: where to write (default: the current ``sys.stdout``).
+        """
+        if file is None:
+            file = sys.stdout
+        summary = self.summary()
+        per_row = unit == 'auto_foreach'
+        if unit == 'auto':
+            largest = max([r['elapsed_time'] for r in summary.values()],
+                          default=0.0)
+            unit, factor = _auto_unit(largest)
+        elif not per_row:
+            factor = _unit_factor(unit)
+        rows = [(self._name_column, 'ElapsedTime', 'Occurrence')]
+        for label, record in summary.items():
+            seconds = record['elapsed_time']
+            if per_row:
+                unit, factor = _auto_unit(seconds)
+            rows.append((label, '{:.2f}{}'.format(seconds * factor, unit),
+                         str(record['occurrence'])))
+        _calls.write_table(rows, file)
+
+
+class TimerHook(_TimerReport, function_hook.FunctionHook):
     """Function hook that measures the time of every forward and backward.
 
     Use it globally (``with TimerHook() as hook: ...``) or on one node
@@ -102,50 +158,3 @@ class TimerHook(function_hook.FunctionHook):
 
     def backward_postprocess(self, function, in_data, out_grad):
         self._stop(function)
-
-    # --------------------------------------------------------- reporting
-    def total_time(self):
-        """Seconds spent in the outermost calls (nested calls are part of
-        their caller's time)."""
-        return self._total_time
-
-    def summary(self):
-        """An ordered dict: function label -> ``{'elapsed_time': seconds,
-        'occurrence': number of calls}``, in order of first completion."""
-        result = collections.OrderedDict()
-        for label, elapsed in self.call_history:
-            record = result.get(label)
-            if record is None:
-                record = result[label] = {'elapsed_time': 0.0,
-                                          'occurrence': 0}
-            record['elapsed_time'] += elapsed
-            record['occurrence'] += 1
-        return result
-
-    def print_report(self, unit='auto', file=None):
-        """Prints the time spent per function as a table.
-
-        Args:
-            unit: 'sec', 'ms', 'us' or 'ns'; 'auto' picks one unit for the
-                whole table from the largest time; 'auto_foreach' picks one
-                for each row.
-            file: where to write (default: the current ``sys.stdout``).
-        """
-        if file is None:
-            file = sys.stdout
-        summary = self.summary()
-        per_row = unit == 'auto_foreach'
-        if unit == 'auto':
-            largest = max([r['elapsed_time'] for r in summary.values()],
-                          default=0.0)
-            unit, factor = _auto_unit(largest)
-        elif not per_row:
-            factor = _unit_factor(unit)
-        rows = [('FunctionName', 'ElapsedTime', 'Occurrence')]
-        for label, record in summary.items():
-            seconds = record['elapsed_time']
-            if per_row:
-                unit, factor = _auto_unit(seconds)
-            rows.append((label, '{:.2f}{}'.format(seconds * factor, unit),
-                         str(record['occurrence'])))
-        _calls.write_table(rows, file)

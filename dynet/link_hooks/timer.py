@@ -1,16 +1,14 @@
 """TimerHook: how long each link's forward takes."""
-import collections
 import sys
 import time
 
 import numpy
 
 from dynet import link_hook
-from dynet.function_hooks import _calls
-from dynet.function_hooks.timer import _UNITS, _auto_unit, _unit_factor
+from dynet.function_hooks.timer import _UNITS, _TimerReport
 
 
-class TimerHook(link_hook.LinkHook):
+class TimerHook(_TimerReport, link_hook.LinkHook):
     """Link hook that measures the time of every link's forward.
 
     Use it for all links (``with TimerHook() as hook: model(x)``) or for
@@ -37,6 +35,7 @@ class TimerHook(link_hook.LinkHook):
 
     name = 'TimerHook'
     table = {unit: factor for unit, factor in _UNITS}
+    _name_column = 'LinkName'
 
     def __init__(self):
         self.call_history = []
@@ -87,49 +86,3 @@ class TimerHook(link_hook.LinkHook):
     def _forward_aborted(self, args):
         # Called by Link.__call__ when the forward raised: not recorded.
         self._pop(args.link)
-
-    # --------------------------------------------------------- reporting
-    def total_time(self):
-        """Seconds spent in the outermost forward calls."""
-        return self._total_time
-
-    def summary(self):
-        """An ordered dict: link class name -> ``{'elapsed_time': seconds,
-        'occurrence': number of calls}``, in order of first completion."""
-        result = collections.OrderedDict()
-        for label, elapsed in self.call_history:
-            record = result.get(label)
-            if record is None:
-                record = result[label] = {'elapsed_time': 0.0,
-                                          'occurrence': 0}
-            record['elapsed_time'] += elapsed
-            record['occurrence'] += 1
-        return result
-
-    def print_report(self, unit='auto', file=None):
-        """Prints the time spent per link class as a table.
-
-        Args:
-            unit: 'sec', 'ms', 'us' or 'ns'; 'auto' picks one unit for the
-                whole table from the largest time; 'auto_foreach' picks one
-                for each row.
-            file: where to write (default: the current ``sys.stdout``).
-        """
-        if file is None:
-            file = sys.stdout
-        summary = self.summary()
-        per_row = unit == 'auto_foreach'
-        if unit == 'auto':
-            largest = max([r['elapsed_time'] for r in summary.values()],
-                          default=0.0)
-            unit, factor = _auto_unit(largest)
-        elif not per_row:
-            factor = _unit_factor(unit)
-        rows = [('LinkName', 'ElapsedTime', 'Occurrence')]
-        for label, record in summary.items():
-            seconds = record['elapsed_time']
-            if per_row:
-                unit, factor = _auto_unit(seconds)
-            rows.append((label, '{:.2f}{}'.format(seconds * factor, unit),
-                         str(record['occurrence'])))
-        _calls.write_table(rows, file)

@@ -20,7 +20,7 @@ from dynet import link
 from dynet.dataset import download
 from dynet.initializers import constant, normal
 from dynet.links.caffe import CaffeFunction, writer
-from dynet.links.model.vision import vgg
+from dynet.links.model.vision import _imagenet, vgg
 from dynet.serializers import DictionarySerializer
 
 _MEAN_BGR = numpy.array([103.939, 116.779, 123.68], numpy.float32)
@@ -487,7 +487,7 @@ def test_prepare_resize_and_dtype():
 def test_ten_crops_order():
     images = numpy.arange(2 * 1 * 4 * 5, dtype=numpy.float32).reshape(
         2, 1, 4, 5)
-    crops = vgg._ten_crops(images, (2, 3))
+    crops = _imagenet.ten_crops(images, (2, 3))
     assert crops.shape == (20, 1, 2, 3)
     numpy.testing.assert_array_equal(crops[0], images[0, :, :2, :3])
     numpy.testing.assert_array_equal(crops[3], images[0, :, 2:, 2:])

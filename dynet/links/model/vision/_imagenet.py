@@ -1,7 +1,7 @@
-"""Pieces shared by the pretrained ImageNet models ``ResNet*Layers`` and
-``GoogLeNet``: image preparation, the layer-by-layer forward pass,
-``extract`` / ``predict``, the model cache directory, and copying weights
-out of a Caffe model."""
+"""Pieces shared by the pretrained ImageNet models (``VGG*Layers``,
+``ResNet*Layers``, ``GoogLeNet``): image preparation, their base class
+(the layer-by-layer forward pass, ``extract`` / ``predict``), the model
+cache directory, and copying weights out of a Caffe model."""
 import os
 
 import numpy
@@ -10,7 +10,8 @@ from dynet.config import get_dtype, no_backprop_mode, using_config
 from dynet.dataset import download
 from dynet.dataset.convert import concat_examples
 from dynet.functions.array.reshape import reshape
-from dynet.link import Link
+from dynet.functions.math.sum import sum as _sum
+from dynet.link import Chain, Link
 from dynet.variable import Variable
 
 # Where ``pretrained_model='auto'`` keeps converted models, under the
@@ -38,41 +39,6 @@ def check_forward_kwargs(kwargs, removed):
     if kwargs:
         raise TypeError('got unexpected keyword argument(s): {}'.format(
             ', '.join(sorted(kwargs))))
-
-
-def run_layers(model, x, layers, sources=None):
-    """Runs ``model.functions`` stage by stage until every layer in
-    ``layers`` is computed and returns {name: Variable} for them.
-
-    ``sources`` maps a stage to the earlier stage whose output it starts
-    from (instead of the previous stage's); unknown names raise
-    ``ValueError``.
-    """
-    sources = sources or {}
-    functions = model.functions
-    targets = set(layers)
-    unknown = targets.difference(functions)
-    if unknown:
-        raise ValueError(
-            '{}: unknown layer name(s) {}; available layers: {}'.format(
-                type(model).__name__, sorted(unknown), ', '.join(functions)))
-    kept = set(sources.values())
-    outputs = {}
-    activations = {}
-    h = x
-    for name, funcs in functions.items():
-        if not targets:
-            break
-        if name in sources:
-            h = outputs[sources[name]]
-        for func in funcs:
-            h = func(h)
-        if name in kept:
-            outputs[name] = h
-        if name in targets:
-            activations[name] = h
-            targets.discard(name)
-    return activations
 
 
 def prepare(image, size, mean_bgr):
@@ -122,30 +88,157 @@ def ten_crops(images, crop_size):
     return numpy.stack(crops)
 
 
-def extract(model, prepare_image, images, layers, size):
-    """``model(x, layers)`` for the batch of ``prepare_image(image,
-    size)``."""
-    x = concat_examples([prepare_image(image, size=size) for image in images])
-    return model(Variable(model.xp.asarray(x)), layers=layers)
+def cached_conversion(npz_name, caffemodel_name, convert, fetch):
+    """Path of the converted model ``npz_name`` in the cache directory,
+    made on first use by ``convert(caffemodel, npz_path)``.
+
+    ``caffemodel`` is ``caffemodel_name`` joined to the cache directory
+    (an absolute path stays as it is); when that file is absent it is
+    ``fetch(caffemodel)``, which downloads the model or raises."""
+    path = cache_path(npz_name)
+    if os.path.exists(path):
+        return path
+    caffemodel = os.path.join(os.path.dirname(path), caffemodel_name)
+    if not os.path.exists(caffemodel):
+        caffemodel = fetch(caffemodel)
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    convert(caffemodel, path)
+    return path
 
 
-def predict(model, prepare_image, images, oversample, mean_of_ten):
-    """Class probabilities (the ``prob`` layer) of images resized to
-    256x256: the mean over the ten 224x224 crops (``mean_of_ten`` reduces
-    axis 1 of (n, 10, classes)), or the central crop; in test mode,
-    without a graph."""
-    x = concat_examples([prepare_image(image, size=(256, 256))
-                         for image in images])
-    if oversample:
-        x = ten_crops(x, (224, 224))
-    else:
-        x = x[:, :, 16:240, 16:240]
-    with no_backprop_mode(), using_config('train', False):
-        y = model(Variable(model.xp.asarray(x)), layers=['prob'])['prob']
+class ImageNetLayers(Chain):
+    """Base of the pretrained ImageNet models: ``forward``, ``extract``
+    and ``predict`` over the stages of ``functions`` (an ordered dict,
+    layer name -> callables applied in turn), which subclasses define.
+
+    Subclasses also set:
+
+    - ``_mean_bgr``: the mean pixel (B, G, R) their ``prepare`` subtracts;
+    - ``_removed_kwarg``: the keyword of older Chainer versions that
+      ``forward`` rejects with an explanation (``'test'`` or ``'train'``);
+    - ``_extract_layers``: the default ``layers`` of ``extract``;
+    - ``_layer_sources``: {stage: earlier stage} for the stages that start
+      from that earlier stage's output instead of the previous one's.
+    """
+
+    _mean_bgr = None
+    _removed_kwarg = 'test'
+    _extract_layers = ('pool5',)
+    _layer_sources = {}
+
+    @property
+    def available_layers(self):
+        return list(self.functions.keys())
+
+    @staticmethod
+    def _mean_of_ten(y):
+        """Mean over axis 1 of (n, 10, classes): the ten crops' scores."""
+        return _sum(y, axis=1) / 10
+
+    def forward(self, x, layers=None, **kwargs):
+        """Computes the activations of the requested layers.
+
+        The network stops after the last requested layer, so asking only
+        for early layers is cheap. Dropout and batch normalization follow
+        ``config.train`` (in training mode dropout is active and batch
+        normalization uses, and updates, batch statistics): use
+        ``using_config('train', False)`` for deterministic features of
+        the pretrained model.
+
+        Args:
+            x (Variable or array): batch of images (n, 3, h, w), BGR, mean
+                subtracted, as the model's ``prepare`` makes them (224x224
+                for the pretrained models).
+            layers (list of str): names from ``available_layers``
+                (default ``['prob']``).
+        Returns:
+            dict: layer name -> Variable, for each requested layer.
+        """
+        check_forward_kwargs(kwargs, (self._removed_kwarg,))
+        if layers is None:
+            layers = ['prob']
+        functions = self.functions
+        targets = set(layers)
+        unknown = targets.difference(functions)
+        if unknown:
+            raise ValueError(
+                '{}: unknown layer name(s) {}; available layers: {}'.format(
+                    type(self).__name__, sorted(unknown),
+                    ', '.join(functions)))
+        sources = self._layer_sources
+        kept = set(sources.values())
+        outputs = {}
+        activations = {}
+        h = x
+        for name, funcs in functions.items():
+            if not targets:
+                break
+            if name in sources:
+                h = outputs[sources[name]]
+            for func in funcs:
+                h = func(h)
+            if name in kept:
+                outputs[name] = h
+            if name in targets:
+                activations[name] = h
+                targets.discard(name)
+        return activations
+
+    def extract(self, images, layers=None, size=(224, 224), **kwargs):
+        """Extracts features of images.
+
+        Each image is converted with the model's ``prepare(image, size)``
+        and the batch is run through ``forward``. Call it under
+        ``using_config('train', False)`` (to turn dropout off and use the
+        running statistics of batch normalization) and
+        ``no_backprop_mode()`` (to save memory) for plain feature
+        extraction.
+
+        Args:
+            images (iterable of PIL.Image or numpy.ndarray): input images
+                (arrays: see ``prepare``).
+            layers (list of str): layers to return (default ``['fc7']``
+                for the VGG models, ``['pool5']`` for ResNet and
+                GoogLeNet).
+            size (pair of ints): (width, height) images are resized to;
+                ``None`` keeps their size (they must then all have one).
+        Returns:
+            dict: layer name -> Variable, for each requested layer.
+        """
+        check_forward_kwargs(kwargs, (self._removed_kwarg, 'volatile'))
+        if layers is None:
+            layers = list(self._extract_layers)
+        x = concat_examples([prepare(image, size, self._mean_bgr)
+                             for image in images])
+        return self(Variable(self.xp.asarray(x)), layers=layers)
+
+    def predict(self, images, oversample=True):
+        """Class probabilities of images (ImageNet's 1000 classes).
+
+        Each image is resized to 256x256; then either the ten 224x224 crops
+        (four corners and the centre, and their mirror images) are
+        classified and the probabilities averaged (``oversample=True``), or
+        only the central crop is. Runs in test mode without building a
+        graph.
+
+        Args:
+            images (iterable of PIL.Image or numpy.ndarray): input images.
+            oversample (bool): average over ten crops.
+        Returns:
+            Variable (n, 1000): probabilities of each image.
+        """
+        x = concat_examples([prepare(image, (256, 256), self._mean_bgr)
+                             for image in images])
         if oversample:
-            n = y.shape[0] // 10
-            y = mean_of_ten(reshape(y, (n, 10) + y.shape[1:]))
-    return y
+            x = ten_crops(x, (224, 224))
+        else:
+            x = x[:, :, 16:240, 16:240]
+        with no_backprop_mode(), using_config('train', False):
+            y = self(Variable(self.xp.asarray(x)), layers=['prob'])['prob']
+            if oversample:
+                n = y.shape[0] // 10
+                y = self._mean_of_ten(reshape(y, (n, 10) + y.shape[1:]))
+        return y
 
 
 class CaffeSource:

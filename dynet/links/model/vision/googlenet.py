@@ -25,7 +25,6 @@ import collections
 import importlib.util
 import os
 
-from dynet import link
 from dynet.dataset import download
 from dynet.functions.activation.relu import relu
 from dynet.functions.activation.softmax import softmax
@@ -74,6 +73,7 @@ _AUX_HIDDEN = 1024
 _N_CLASSES = 1000
 
 _NPZ_NAME = 'bvlc_googlenet.npz'
+_CAFFEMODEL_NAME = 'bvlc_googlenet.caffemodel'
 _CAFFEMODEL_URL = ('http://dl.caffe.berkeleyvision.org/'
                    'bvlc_googlenet.caffemodel')
 
@@ -109,11 +109,7 @@ def _dropout(x):
     return dropout(x, ratio=0.4)
 
 
-def _mean_of_ten(y):
-    return average(y, axis=1)
-
-
-class GoogLeNet(link.Chain):
+class GoogLeNet(_imagenet.ImageNetLayers):
     """GoogLeNet (Inception-v1) with its two auxiliary classifiers, for
     extracting image features or classifying ImageNet images.
 
@@ -143,6 +139,20 @@ class GoogLeNet(link.Chain):
             ``inception_5a``, ``inception_5b``, ``pool5``, ``loss3_fc``,
             ``prob``, ``loss1_fc2``, ``loss2_fc2``.
     """
+
+    _mean_bgr = _MEAN_BGR
+    # Chainer's GoogLeNet rejects ``train`` (the VGG and ResNet models:
+    # ``test``).
+    _removed_kwarg = 'train'
+    # The auxiliary classifiers branch off the Inception modules.
+    _layer_sources = {'loss1_fc2': 'inception_4a',
+                      'loss2_fc2': 'inception_4d'}
+
+    @staticmethod
+    def _mean_of_ten(y):
+        # F.average, as Chainer's GoogLeNet (the others sum and divide by
+        # ten, which can differ in the last bit).
+        return average(y, axis=1)
 
     def __init__(self, pretrained_model='auto'):
         super().__init__()
@@ -213,10 +223,6 @@ class GoogLeNet(link.Chain):
                            self.loss2_fc1, relu, self.loss2_fc2]),
         ])
 
-    @property
-    def available_layers(self):
-        return list(self.functions.keys())
-
     @classmethod
     def convert_caffemodel_to_npz(cls, path_caffemodel, path_npz):
         """Converts BVLC's ``bvlc_googlenet.caffemodel`` (either Caffe
@@ -234,56 +240,6 @@ class GoogLeNet(link.Chain):
         for target, name in _caffe_names(model):
             source.copy_linear(name, target)
         npz.save_npz(path_npz, model, compression=False)
-
-    def forward(self, x, layers=None, **kwargs):
-        """Computes the activations of the requested layers.
-
-        The network stops after the last requested layer. Dropout (before
-        ``loss3_fc``) follows ``config.train``.
-
-        Args:
-            x (Variable or array): images (n, 3, 224, 224), see
-                ``prepare``.
-            layers (list of str): names from ``available_layers``
-                (default ``['prob']``).
-        Returns:
-            dict: layer name -> Variable, for each requested layer.
-        """
-        _imagenet.check_forward_kwargs(kwargs, ('train',))
-        if layers is None:
-            layers = ['prob']
-        return _imagenet.run_layers(
-            self, x, layers, sources={'loss1_fc2': 'inception_4a',
-                                      'loss2_fc2': 'inception_4d'})
-
-    def extract(self, images, layers=None, size=(224, 224), **kwargs):
-        """Features of images: each is converted with ``prepare(image,
-        size)`` and the batch run through ``forward``. Call it under
-        ``using_config('train', False)`` and ``no_backprop_mode()`` for
-        plain feature extraction.
-
-        Args:
-            images (iterable of PIL.Image or numpy.ndarray): the images.
-            layers (list of str): layers to return (default
-                ``['pool5']``).
-            size (pair of ints): (width, height) to resize to; None keeps
-                the sizes (they must then all be equal).
-        Returns:
-            dict: layer name -> Variable.
-        """
-        _imagenet.check_forward_kwargs(kwargs, ('train', 'volatile'))
-        if layers is None:
-            layers = ['pool5']
-        return _imagenet.extract(self, prepare, images, layers, size)
-
-    def predict(self, images, oversample=True):
-        """Class probabilities (n, 1000) of images: resized to 256x256,
-        then the ten 224x224 crops (corners, centre and their mirror
-        images) averaged (``oversample``) or the central crop; in test
-        mode, without a graph."""
-        return _imagenet.predict(self, prepare, images, oversample,
-                                 _mean_of_ten)
-
 
 def prepare(image, size=(224, 224)):
     """Converts an image to the input format of GoogLeNet: RGB, resized to
@@ -304,15 +260,9 @@ def prepare(image, size=(224, 224)):
 def _auto_npz_path():
     """The converted model in the dataset cache, made on first use from
     the Caffe model (a ``.caffemodel`` beside it, or downloaded)."""
-    path = _imagenet.cache_path(_NPZ_NAME)
-    if os.path.exists(path):
-        return path
-    caffemodel = path[:-len('.npz')] + '.caffemodel'
-    if not os.path.exists(caffemodel):
-        caffemodel = download.cached_download(_CAFFEMODEL_URL)
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    GoogLeNet.convert_caffemodel_to_npz(caffemodel, path)
-    return path
+    return _imagenet.cached_conversion(
+        _NPZ_NAME, _CAFFEMODEL_NAME, GoogLeNet.convert_caffemodel_to_npz,
+        lambda _: download.cached_download(_CAFFEMODEL_URL))
 
 
 def _caffe_names(model):

@@ -27,7 +27,6 @@ from dynet import link
 from dynet.functions.activation.relu import relu
 from dynet.functions.activation.softmax import softmax
 from dynet.functions.array.reshape import reshape
-from dynet.functions.math.sum import sum as _sum
 from dynet.functions.pooling.average_pooling_nd import average_pooling_2d
 from dynet.functions.pooling.max_pooling_nd import max_pooling_2d
 from dynet.initializers import constant
@@ -194,11 +193,7 @@ def _global_average_pooling_2d(x):
     return reshape(h, (n, channels))
 
 
-def _mean_of_ten(y):
-    return _sum(y, axis=1) / 10
-
-
-class ResNetLayers(link.Chain):
+class ResNetLayers(_imagenet.ImageNetLayers):
     """Residual network with 50, 101 or 152 layers (He et al., 2016), for
     extracting image features or classifying ImageNet images.
 
@@ -232,6 +227,8 @@ class ResNetLayers(link.Chain):
             ``conv1``, ``pool1``, ``res2`` ... ``res5``, ``pool5``,
             ``fc6``, ``prob``.
     """
+
+    _mean_bgr = _MEAN_BGR
 
     def __init__(self, pretrained_model, n_layers, downsample_fb=False):
         super().__init__()
@@ -284,10 +281,6 @@ class ResNetLayers(link.Chain):
             ('prob', [softmax]),
         ])
 
-    @property
-    def available_layers(self):
-        return list(self.functions.keys())
-
     @classmethod
     def convert_caffemodel_to_npz(cls, path_caffemodel, path_npz,
                                   n_layers=50):
@@ -307,56 +300,6 @@ class ResNetLayers(link.Chain):
         model = ResNetLayers(pretrained_model=_BLANK, n_layers=n_layers)
         _transfer(source, model, n_layers)
         npz.save_npz(path_npz, model, compression=False)
-
-    def forward(self, x, layers=None, **kwargs):
-        """Computes the activations of the requested layers.
-
-        The network stops after the last requested layer. Batch
-        normalization follows ``config.train`` (batch statistics, and
-        updates of the running averages, in training mode): use
-        ``using_config('train', False)`` for features of the pretrained
-        model.
-
-        Args:
-            x (Variable or array): images (n, 3, h, w), see ``prepare``.
-            layers (list of str): names from ``available_layers``
-                (default ``['prob']``).
-        Returns:
-            dict: layer name -> Variable, for each requested layer.
-        """
-        _imagenet.check_forward_kwargs(kwargs, ('test',))
-        if layers is None:
-            layers = ['prob']
-        return _imagenet.run_layers(self, x, layers)
-
-    def extract(self, images, layers=None, size=(224, 224), **kwargs):
-        """Features of images: each is converted with ``prepare(image,
-        size)`` and the batch run through ``forward``. Call it under
-        ``using_config('train', False)`` and ``no_backprop_mode()`` for
-        plain feature extraction.
-
-        Args:
-            images (iterable of PIL.Image or numpy.ndarray): the images.
-            layers (list of str): layers to return (default
-                ``['pool5']``).
-            size (pair of ints): (width, height) to resize to; None keeps
-                the sizes (they must then all be equal).
-        Returns:
-            dict: layer name -> Variable.
-        """
-        _imagenet.check_forward_kwargs(kwargs, ('test', 'volatile'))
-        if layers is None:
-            layers = ['pool5']
-        return _imagenet.extract(self, prepare, images, layers, size)
-
-    def predict(self, images, oversample=True):
-        """Class probabilities (n, 1000) of images: resized to 256x256,
-        then the ten 224x224 crops (corners, centre and their mirror
-        images) averaged (``oversample``) or the central crop; in test
-        mode, without a graph."""
-        return _imagenet.predict(self, prepare, images, oversample,
-                                 _mean_of_ten)
-
 
 def _subclass_n_layers(cls, n_layers):
     if n_layers not in (None, cls._depth):
@@ -432,18 +375,18 @@ def prepare(image, size=(224, 224)):
 def _auto_npz_path(caffemodel_name, n_layers):
     """The converted model in the dataset cache, made on first use from
     ``caffemodel_name`` (relative to the cache directory)."""
-    path = _imagenet.cache_path(_NPZ_NAME.format(n_layers))
-    if os.path.exists(path):
-        return path
-    caffemodel = os.path.join(os.path.dirname(path), caffemodel_name)
-    if not os.path.exists(caffemodel):
-        raise OSError(
-            'The pre-trained caffemodel does not exist. Please download it '
-            "from 'https://github.com/KaimingHe/deep-residual-networks', "
-            'and place it on {}'.format(caffemodel))
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    ResNetLayers.convert_caffemodel_to_npz(caffemodel, path, n_layers)
-    return path
+    return _imagenet.cached_conversion(
+        _NPZ_NAME.format(n_layers), caffemodel_name,
+        lambda caffemodel, path: ResNetLayers.convert_caffemodel_to_npz(
+            caffemodel, path, n_layers),
+        _missing_caffemodel)
+
+
+def _missing_caffemodel(caffemodel):
+    raise OSError(
+        'The pre-trained caffemodel does not exist. Please download it '
+        "from 'https://github.com/KaimingHe/deep-residual-networks', "
+        'and place it on {}'.format(caffemodel))
 
 
 def _caffe_block_names(n_layers, stage, n_blocks):

@@ -23,24 +23,17 @@ import collections
 import importlib.util
 import os
 
-import numpy
-
-from dynet import link
-from dynet.config import get_dtype, no_backprop_mode, using_config
 from dynet.dataset import download
-from dynet.dataset.convert import concat_examples
 from dynet.functions.activation.relu import relu
 from dynet.functions.activation.softmax import softmax
-from dynet.functions.array.reshape import reshape
-from dynet.functions.math.sum import sum as _sum
 from dynet.functions.noise.dropout import dropout
 from dynet.functions.pooling.max_pooling_nd import max_pooling_2d
 from dynet.initializers import constant
 from dynet.initializers import normal
 from dynet.links.connection.convolution_nd import Convolution2D
 from dynet.links.connection.linear import Linear
+from dynet.links.model.vision import _imagenet
 from dynet.serializers import npz
-from dynet.variable import Variable
 
 # Whether Pillow (needed by ``prepare``, ``extract`` and ``predict``) is
 # installed; it is imported on first use.
@@ -59,8 +52,6 @@ _BLOCK_DEPTHS = {16: (2, 2, 3, 3, 3), 19: (2, 2, 4, 4, 4)}
 # Units of fc6 and fc7, and the number of classes (fc8).
 _FC_UNITS = 4096
 _N_CLASSES = 1000
-
-_CACHE_DIRECTORY = 'pfnet/chainer/models/'
 
 
 def _conv_layout(n_layers):
@@ -83,17 +74,6 @@ def _pool(x):
     return max_pooling_2d(x, ksize=2)
 
 
-def _npz_name(n_layers):
-    return 'VGG_ILSVRC_{}_layers.npz'.format(n_layers)
-
-
-def _cached_npz_path(n_layers):
-    """Where ``pretrained_model='auto'`` looks for the converted model."""
-    directory = download.get_dataset_directory(_CACHE_DIRECTORY,
-                                               create_directory=False)
-    return os.path.join(directory, _npz_name(n_layers))
-
-
 _CAFFEMODEL_URL = ('http://www.robots.ox.ac.uk/%7Evgg/software/very_deep/'
                    'caffe/VGG_ILSVRC_{}_layers.caffemodel')
 
@@ -101,32 +81,15 @@ _CAFFEMODEL_URL = ('http://www.robots.ox.ac.uk/%7Evgg/software/very_deep/'
 def _auto_model_path(n_layers):
     """The converted npz in the dataset cache, made on first use from the
     Caffe model (a ``.caffemodel`` beside it, or downloaded)."""
-    path = _cached_npz_path(n_layers)
-    if os.path.exists(path):
-        return path
-    caffemodel = path[:-len('.npz')] + '.caffemodel'
-    if not os.path.exists(caffemodel):
-        caffemodel = download.cached_download(
-            _CAFFEMODEL_URL.format(n_layers))
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    VGGLayers.convert_caffemodel_to_npz(caffemodel, path, n_layers)
-    return path
+    name = 'VGG_ILSVRC_{}_layers'.format(n_layers)
+    return _imagenet.cached_conversion(
+        name + '.npz', name + '.caffemodel',
+        lambda caffemodel, path: VGGLayers.convert_caffemodel_to_npz(
+            caffemodel, path, n_layers),
+        lambda _: download.cached_download(_CAFFEMODEL_URL.format(n_layers)))
 
 
-def _check_forward_kwargs(kwargs, names):
-    """Chainer's errors for removed and unknown keyword arguments."""
-    for name in names:
-        if name in kwargs:
-            raise ValueError(
-                '{} argument is not supported anymore. Use '
-                "dynet.using_config('train', False) (and "
-                'dynet.no_backprop_mode()) instead'.format(name))
-    if kwargs:
-        raise TypeError('got unexpected keyword argument(s): {}'.format(
-            ', '.join(sorted(kwargs))))
-
-
-class VGGLayers(link.Chain):
+class VGGLayers(_imagenet.ImageNetLayers):
     """VGG network with 16 or 19 weight layers (Simonyan and Zisserman,
     2015), for extracting image features or classifying ImageNet images.
 
@@ -152,6 +115,9 @@ class VGGLayers(link.Chain):
             ``layers``: ``conv1_1`` ... ``pool5``, ``fc6``, ``fc7``,
             ``fc8``, ``prob``, in network order.
     """
+
+    _mean_bgr = _MEAN_BGR
+    _extract_layers = ('fc7',)
 
     def __init__(self, pretrained_model='auto', n_layers=16):
         super().__init__()
@@ -206,10 +172,6 @@ class VGGLayers(link.Chain):
         ]
         return collections.OrderedDict(stages)
 
-    @property
-    def available_layers(self):
-        return list(self.functions.keys())
-
     @classmethod
     def convert_caffemodel_to_npz(cls, path_caffemodel, path_npz,
                                   n_layers=16):
@@ -223,122 +185,12 @@ class VGGLayers(link.Chain):
         (atomically). A layer missing from the Caffe model, or one with
         another shape, raises ``ValueError`` naming it.
         """
-        from dynet.links.caffe import CaffeFunction
-        caffemodel = CaffeFunction(path_caffemodel)
+        source = _imagenet.CaffeSource(path_caffemodel,
+                                       'VGG-{}'.format(n_layers))
         model = VGGLayers(pretrained_model=None, n_layers=n_layers)
         for name, target in model.namedlinks(skipself=True):
-            name = name.lstrip('/')
-            if not hasattr(caffemodel, name):
-                raise ValueError(
-                    'convert_caffemodel_to_npz: {} has no layer {!r} (is it '
-                    'a VGG-{} model?)'.format(path_caffemodel, name,
-                                              model._n_layers))
-            source = getattr(caffemodel, name)
-            for param_name in ('W', 'b'):
-                src = getattr(source, param_name).array
-                dst = getattr(target, param_name)
-                if src.size != dst.size:
-                    raise ValueError(
-                        'convert_caffemodel_to_npz: layer {} {} has {} values '
-                        'in {}, expected shape {}'.format(
-                            name, param_name, src.size, path_caffemodel,
-                            dst.shape))
-                dst.array[...] = src.reshape(dst.shape)
+            source.copy_linear(name.lstrip('/'), target)
         npz.save_npz(path_npz, model, compression=False)
-
-    def forward(self, x, layers=None, **kwargs):
-        """Computes the activations of the requested layers.
-
-        The network stops after the last requested layer, so asking only
-        for early layers is cheap. Dropout (after ``fc6`` and ``fc7``)
-        follows ``config.train``: use ``using_config('train', False)`` to
-        get deterministic features.
-
-        Args:
-            x (Variable or array): batch of images (n, 3, 224, 224), BGR,
-                mean subtracted (see ``prepare``).
-            layers (list of str): names from ``available_layers``
-                (default ``['prob']``).
-        Returns:
-            dict: layer name -> Variable, for each requested layer.
-        """
-        _check_forward_kwargs(kwargs, ('test',))
-        if layers is None:
-            layers = ['prob']
-        functions = self.functions
-        targets = set(layers)
-        unknown = targets.difference(functions)
-        if unknown:
-            raise ValueError(
-                '{}: unknown layer name(s) {}; available layers: {}'.format(
-                    type(self).__name__, sorted(unknown),
-                    ', '.join(functions)))
-        activations = {}
-        h = x
-        for name, funcs in functions.items():
-            if not targets:
-                break
-            for func in funcs:
-                h = func(h)
-            if name in targets:
-                activations[name] = h
-                targets.discard(name)
-        return activations
-
-    def extract(self, images, layers=None, size=(224, 224), **kwargs):
-        """Extracts features of images.
-
-        Each image is converted with ``prepare(image, size)`` and the batch
-        is run through ``forward``. Call it under ``using_config('train',
-        False)`` (to turn dropout off) and ``no_backprop_mode()`` (to save
-        memory) for plain feature extraction.
-
-        Args:
-            images (iterable of PIL.Image or numpy.ndarray): input images
-                (arrays: see ``prepare``).
-            layers (list of str): layers to return (default ``['fc7']``).
-            size (pair of ints): (width, height) images are resized to;
-                ``None`` keeps their size (they must then all have one).
-        Returns:
-            dict: layer name -> Variable, for each requested layer.
-        """
-        _check_forward_kwargs(kwargs, ('test', 'volatile'))
-        if layers is None:
-            layers = ['fc7']
-        x = concat_examples([prepare(image, size=size) for image in images])
-        x = Variable(self.xp.asarray(x))
-        return self(x, layers=layers)
-
-    def predict(self, images, oversample=True):
-        """Class probabilities of images (ImageNet's 1000 classes).
-
-        Each image is resized to 256x256; then either the ten 224x224 crops
-        (four corners and the centre, and their mirror images) are
-        classified and the probabilities averaged (``oversample=True``), or
-        only the central crop is. Runs in test mode without building a
-        graph.
-
-        Args:
-            images (iterable of PIL.Image or numpy.ndarray): input images.
-            oversample (bool): average over ten crops.
-        Returns:
-            Variable (n, 1000): probabilities of each image.
-        """
-        x = concat_examples([prepare(image, size=(256, 256))
-                             for image in images])
-        if oversample:
-            x = _ten_crops(x, (224, 224))
-        else:
-            x = x[:, :, 16:240, 16:240]
-        with no_backprop_mode(), \
-                using_config('train', False):
-            x = Variable(self.xp.asarray(x))
-            y = self(x, layers=['prob'])['prob']
-            if oversample:
-                n = len(y) // 10
-                y = reshape(y, (n, 10) + y.shape[1:])
-                y = _sum(y, axis=1) / 10
-        return y
 
 
 class VGG16Layers(VGGLayers):
@@ -379,25 +231,6 @@ class VGG19Layers(VGGLayers):
         VGGLayers.convert_caffemodel_to_npz(path_caffemodel, path_npz, 19)
 
 
-def _ten_crops(images, crop_size):
-    """(n, c, h, w) -> (10 n, c, ch, cw): for each image, in turn, its
-    four corner crops, its centre crop, and those five mirrored."""
-    _, _, h, w = images.shape
-    ch, cw = crop_size
-    if ch > h or cw > w:
-        raise ValueError('crop {} larger than the images ({}, {})'.format(
-            crop_size, h, w))
-    top, left = (h - ch) // 2, (w - cw) // 2
-    origins = [(0, 0), (0, w - cw), (h - ch, 0), (h - ch, w - cw),
-               (top, left)]
-    crops = []
-    for image in images:
-        five = [image[:, y:y + ch, x:x + cw] for y, x in origins]
-        crops.extend(five)
-        crops.extend(crop[:, :, ::-1] for crop in five)
-    return numpy.stack(crops)
-
-
 def prepare(image, size=(224, 224)):
     """Converts an image to the input format of the VGG models.
 
@@ -416,23 +249,4 @@ def prepare(image, size=(224, 224)):
         numpy.ndarray: (3, height, width) of ``dynet.get_dtype()``
         (float32 by default).
     """
-    try:
-        from PIL import Image
-    except ImportError as error:
-        raise ImportError(
-            'PIL cannot be loaded. Install Pillow (pip install Pillow) to '
-            'use prepare.') from error
-    dtype = get_dtype()
-    if isinstance(image, numpy.ndarray):
-        if image.ndim == 3:
-            if image.shape[0] == 1:
-                image = image[0]
-            elif image.shape[0] == 3:
-                image = image.transpose(1, 2, 0)
-        image = Image.fromarray(image.astype(numpy.uint8))
-    image = image.convert('RGB')
-    if size:
-        image = image.resize(tuple(size))
-    array = numpy.asarray(image, dtype=dtype)[:, :, ::-1]
-    array = array - numpy.array(_MEAN_BGR, dtype=dtype)
-    return numpy.ascontiguousarray(array.transpose(2, 0, 1))
+    return _imagenet.prepare(image, size, _MEAN_BGR)
