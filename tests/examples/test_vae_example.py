@@ -131,3 +131,54 @@ def test_reinforce_reward_rises(reinforce_example, capsys):
     assert history[-1] > 0.7
     assert result['greedy_accuracy'] > 0.85
     assert 'avg reward' in capsys.readouterr().out
+
+
+@pytest.fixture(scope='module')
+def distributions_example():
+    return _load('vae_distributions')
+
+
+def test_distributions_vae_computes_the_same_elbo(vae_example,
+                                                  distributions_example,
+                                                  digits):
+    # The same weights in both models; a vanishing sigma makes the
+    # sampled z equal the mean in both, so the two losses must agree
+    # (KL in closed form in both).
+    x = digits[:16]
+    numpy.random.seed(1)
+    ref = vae_example.VAE(784, 3, 8)
+    model = distributions_example.make_model(784, 3, 8)
+    enc, dec = model.encoder, model.decoder
+    enc.linear.W.array[...] = ref.le1.W.array
+    enc.linear.b.array[...] = ref.le1.b.array
+    enc.mu.W.array[...] = ref.le2_mu.W.array
+    enc.mu.b.array[...] = ref.le2_mu.b.array
+    enc.ln_sigma.W.array[...] = 0
+    enc.ln_sigma.b.array[...] = -12
+    ref.le2_ln_var.W.array[...] = 0
+    ref.le2_ln_var.b.array[...] = -24          # ln_var = 2 ln_sigma
+    dec.linear.W.array[...] = ref.ld1.W.array
+    dec.linear.b.array[...] = ref.ld1.b.array
+    dec.output.W.array[...] = ref.ld2.W.array
+    dec.output.b.array[...] = ref.ld2.b.array
+    loss = model(x)
+    expected, rec, kl = vae_example.elbo_terms(ref, x)
+    numpy.testing.assert_allclose(loss.array, expected.array, rtol=1e-4)
+    numpy.testing.assert_allclose(
+        -model.decoder(model.encoder(x).mean[None]).log_prob(x[None])
+        .array.mean(), rec.array, rtol=1e-4)
+
+
+def test_distributions_vae_trains_through_the_sampled_code(
+        distributions_example, digits):
+    numpy.random.seed(0)
+    model = distributions_example.make_model(784, 4, 16)
+    loss = model(digits[:32])
+    model.cleargrads()
+    loss.backward()
+    # the reparameterized sample carries gradients to both encoder heads
+    for link in (model.encoder.mu, model.encoder.ln_sigma):
+        assert numpy.abs(link.W.grad).sum() > 0
+    final = distributions_example.main(['--iterations', '20', '--dim-h',
+                                        '32', '--batchsize', '50'])
+    assert numpy.isfinite(final) and final < 543  # 784 * log(2) at start
