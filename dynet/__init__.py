@@ -20,7 +20,7 @@ from dynet.initializer import Initializer  # NOQA
 from dynet.link import Chain, ChainList, Link, Sequential  # NOQA
 from dynet.link_hook import LinkHook, _get_link_hooks  # NOQA
 from dynet._compat_api import (  # NOQA
-    DeviceResident, is_arrays_compatible, mixed16)
+    DeviceResident, is_arrays_compatible, mixed16, should_use_cudnn)
 from dynet.optimizer import GradientMethod, Optimizer, UpdateRule  # NOQA
 from dynet.serializers.base import (  # NOQA
     AbstractSerializer, Deserializer, Serializer)

@@ -10,7 +10,7 @@ import abc
 import numpy
 
 __all__ = ['DeviceResident', 'DeviceResidentsVisitor',
-           'is_arrays_compatible', 'mixed16']
+           'is_arrays_compatible', 'mixed16', 'should_use_cudnn']
 
 
 class _Mixed16:
@@ -183,3 +183,13 @@ class _ToDeviceVisitor(DeviceResidentsVisitor):
 
     def visit_variable(self, param):
         param.to_device(self._device)
+
+
+def should_use_cudnn(level, lowest_version=0):
+    """Whether cuDNN should be used: always False in dynet, which has no
+    cuDNN code paths (CuPy 14 ships none); ``level`` is still checked, as
+    in Chainer."""
+    if level not in ('==always', '>=auto'):
+        raise ValueError('invalid cuDNN level {!r}: expected \'==always\' '
+                         'or \'>=auto\''.format(level))
+    return False

@@ -197,3 +197,10 @@ def test_to_gpu_and_back():
     holder.to_cpu()
     assert isinstance(holder.data, numpy.ndarray)
     numpy.testing.assert_array_equal(holder.data, [0, 1, 2])
+
+
+def test_should_use_cudnn_at_the_top_level_is_the_cuda_modules():
+    assert dynet.should_use_cudnn('>=auto') is False
+    assert dynet.should_use_cudnn('==always', lowest_version=7000) is False
+    with pytest.raises(ValueError, match="invalid cuDNN level 'always'"):
+        dynet.should_use_cudnn('always')

@@ -389,13 +389,8 @@ def fuse(*args, **kwargs):
 _max_workspace_size = 8 * 1024 * 1024
 
 
-def should_use_cudnn(level, lowest_version=0):
-    """Whether cuDNN should be used: always False in dynet, which has no
-    cuDNN code paths (``level`` is still checked)."""
-    if level not in ('==always', '>=auto'):
-        raise ValueError('invalid cuDNN level {!r}: expected \'==always\' '
-                         'or \'>=auto\''.format(level))
-    return False
+# (also ``dynet.should_use_cudnn``, as in Chainer)
+from dynet._compat_api import should_use_cudnn  # NOQA
 
 
 def should_use_cudnn_tensor_core(dtype):
