@@ -8,6 +8,8 @@ The max and its index are found with one vectorized pass per kernel
 offset over the strided view (no copy of the K-element windows), and the
 gradient is added back offset by offset the same way.
 """
+import itertools
+
 import numpy
 
 from dynet import backend
@@ -95,7 +97,7 @@ class MaxPoolingND(_Pooling):
                                pad_value=-float('inf'),
                                cover_all=self.cover_all)
         everything = (slice(None), slice(None))
-        offsets = [offset for offset, _ in self.regions(col.shape[-self.ndim:])]
+        offsets = list(itertools.product(*[range(k) for k in self.ksize]))
         best = col[everything + offsets[0]].copy()
         indexes = xp.zeros(best.shape, dtype=numpy.intp)
         for j, offset in enumerate(offsets[1:], 1):
