@@ -47,6 +47,69 @@ def as_tuple(value, ndim, name='argument'):
     return _as_tuple(value, ndim, name)
 
 
+def _window_layout(spatial, ksize, stride, pad, dilate, cover_all):
+    """Output size and per-axis (before, after) padding of the windows
+    over an image of size ``spatial`` (the extra end rows are for
+    ``cover_all``)."""
+    ndim = len(spatial)
+    ksize = _as_tuple(ksize, ndim, 'ksize')
+    stride = _as_tuple(stride, ndim, 'stride')
+    pad = _as_tuple(pad, ndim, 'pad')
+    dilate = _as_tuple(dilate, ndim, 'dilate')
+    outs = tuple(get_conv_outsize(size, k, s, p, cover_all, d)
+                 for size, k, s, p, d in zip(spatial, ksize, stride, pad,
+                                             dilate))
+    if any(o <= 0 for o in outs):
+        raise ValueError(
+            'im2col: the output would be empty: input size {}, kernel {}, '
+            'stride {}, pad {}, dilate {} give output size {}'.format(
+                tuple(spatial), ksize, stride, pad, dilate, outs))
+    widths = []
+    for size, k, s, p, d, o in zip(spatial, ksize, stride, pad, dilate,
+                                   outs):
+        needed = (o - 1) * s + (k - 1) * d + 1
+        widths.append((p, max(needed - size - p, p)))
+    return ksize, stride, dilate, outs, widths
+
+
+def _padded(x, widths, pad_value):
+    """A new C-contiguous copy of ``x`` padded by ``widths`` (one
+    (before, after) pair per axis) with ``pad_value``: the interior is
+    copied once and only the border slabs are filled (``numpy.pad`` is
+    several times slower on small arrays)."""
+    xp = backend.get_array_module(x)
+    shape = tuple(n + lo + hi for n, (lo, hi) in zip(x.shape, widths))
+    out = xp.empty(shape, dtype=x.dtype)
+    out[tuple(slice(lo, lo + n) for n, (lo, _) in zip(x.shape, widths))] = x
+    everything = (slice(None),) * x.ndim
+    for axis, (lo, hi) in enumerate(widths):
+        if lo:
+            out[everything[:axis] + (slice(0, lo),)] = pad_value
+        if hi:
+            out[everything[:axis] + (slice(shape[axis] - hi, None),)] = \
+                pad_value
+    return out
+
+
+def _window_view(padded, channel_shape, ksize, stride, dilate, outs,
+                 spatial_axis, tail):
+    """The windows of ``padded`` as a strided view: leading axes
+    ``channel_shape``, then the kernel taps, the output positions and the
+    trailing axes ``tail`` (lengths); the spatial axes of ``padded`` start
+    at ``spatial_axis``."""
+    xp = backend.get_array_module(padded)
+    ndim = len(ksize)
+    strides = padded.strides
+    spatial = strides[spatial_axis:spatial_axis + ndim]
+    lead = strides[:len(channel_shape)]
+    trail = strides[len(strides) - len(tail):] if tail else ()
+    view_strides = lead + tuple(st * d for st, d in zip(spatial, dilate)) + \
+        tuple(st * s for st, s in zip(spatial, stride)) + trail
+    return xp.lib.stride_tricks.as_strided(
+        padded, tuple(channel_shape) + ksize + outs + tuple(tail),
+        view_strides)
+
+
 def im2col(x, ksize, stride, pad, pad_value=0, cover_all=False,
            dilate=1):
     """Patches of ``x`` (N, C, *spatial) as a strided view.
@@ -54,37 +117,33 @@ def im2col(x, ksize, stride, pad, pad_value=0, cover_all=False,
     Returns an array of shape (N, C, *ksize, *outsize) where
     ``col[n, c, *k, *o] = padded_x[n, c, *(o * stride + k * dilate)]``.
     """
-    xp = backend.get_array_module(x)
-    ndim = x.ndim - 2
-    ksize = _as_tuple(ksize, ndim, 'ksize')
-    stride = _as_tuple(stride, ndim, 'stride')
-    pad = _as_tuple(pad, ndim, 'pad')
-    dilate = _as_tuple(dilate, ndim, 'dilate')
-    outs = tuple(get_conv_outsize(size, k, s, p, cover_all, d)
-                 for size, k, s, p, d in zip(x.shape[2:], ksize, stride,
-                                             pad, dilate))
-    if any(o <= 0 for o in outs):
-        raise ValueError(
-            'im2col: the output would be empty: input size {}, kernel {}, '
-            'stride {}, pad {}, dilate {} give output size {}'.format(
-                x.shape[2:], ksize, stride, pad, dilate, outs))
-    # Extra padding at the end so that the last window fits (cover_all).
-    widths = [(0, 0), (0, 0)]
-    for size, k, s, p, d, o in zip(x.shape[2:], ksize, stride, pad, dilate,
-                                   outs):
-        needed = (o - 1) * s + (k - 1) * d + 1
-        widths.append((p, max(needed - size - p, p)))
+    ksize, stride, dilate, outs, widths = _window_layout(
+        x.shape[2:], ksize, stride, pad, dilate, cover_all)
     if any(w != (0, 0) for w in widths):
-        padded = xp.pad(x, widths, mode='constant',
-                        constant_values=pad_value)
+        padded = _padded(x, [(0, 0), (0, 0)] + widths, pad_value)
     else:
         padded = x
-    strides = padded.strides
-    view_shape = x.shape[:2] + ksize + outs
-    view_strides = strides[:2] + tuple(
-        st * d for st, d in zip(strides[2:], dilate)) + tuple(
-        st * s for st, s in zip(strides[2:], stride))
-    return xp.lib.stride_tricks.as_strided(padded, view_shape, view_strides)
+    return _window_view(padded, x.shape[:2], ksize, stride, dilate, outs,
+                        2, ())
+
+
+def im2col_batch_last(x, ksize, stride, pad, pad_value=0, cover_all=False,
+                      dilate=1):
+    """Patches of ``x`` (N, C, *spatial) as a strided view of shape
+    (C, *ksize, *outsize, N): ``im2col`` with the batch axis moved last.
+
+    The view reads a padded copy of ``x`` with the batch axis innermost,
+    so a copy of it runs along ``N`` (or, at stride 1, ``out_w * N``)
+    contiguous elements instead of ``out_w``: several times faster to
+    copy when the output is small (8x8 and below).
+    """
+    ksize, stride, dilate, outs, widths = _window_layout(
+        x.shape[2:], ksize, stride, pad, dilate, cover_all)
+    xp = backend.get_array_module(x)
+    batch_last = xp.moveaxis(x, 0, -1)
+    padded = _padded(batch_last, [(0, 0)] + widths + [(0, 0)], pad_value)
+    return _window_view(padded, x.shape[1:2], ksize, stride, dilate, outs,
+                        1, x.shape[:1])
 
 
 def window_regions(ksize, stride, outs, dilate=1):

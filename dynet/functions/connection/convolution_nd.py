@@ -54,25 +54,66 @@ class _Geometry:
                     groups=self.groups, cover_all=self.cover_all)
 
 
-def _col_matrix(x, ksize, geometry):
-    """The patches of x as one (C * K, N * P) matrix (K kernel taps, P
-    output positions).
+# Output positions per image up to which the patch matrix is laid out
+# batch-innermost (measured on 32x{16..256}x{2..32}^2 3x3 convolutions:
+# 3-13x faster im2col copies at 8x8 and below, slower at 16x16 and up).
+_BATCH_LAST_MAX_POSITIONS = 64
 
-    Channels and taps lead and the batch and output positions trail, so
-    the copy out of the strided im2col view runs along whole output rows
-    (a layout with the taps innermost copies 3 elements at a time and was
+
+class _ColLayout:
+    """The column order of a patch matrix: (batch, positions) or, for
+    small outputs, (positions, batch). Converts the (rows, N * P) results
+    of GEMMs with that matrix to and from the usual (N, rows, *out)."""
+
+    def __init__(self, batch, outs):
+        self.batch = batch
+        self.outs = tuple(outs)
+        self.positions = 1
+        for o in self.outs:
+            self.positions *= o
+        self.batch_last = self.positions <= _BATCH_LAST_MAX_POSITIONS
+
+    def patches(self, x, ksize, geometry):
+        """The patches of x as one contiguous (C * K, N * P) matrix."""
+        xp = backend.get_array_module(x)
+        im2col = conv_util.im2col_batch_last if self.batch_last else \
+            _im2col_channel_major
+        col = xp.ascontiguousarray(im2col(
+            x, ksize, geometry.stride, geometry.pad,
+            cover_all=geometry.cover_all, dilate=geometry.dilate))
+        return col.reshape(col.size // (self.batch * self.positions), -1)
+
+    def to_matrix(self, y):
+        """(N, R, *out) -> contiguous (R, N * P) in this column order."""
+        xp = backend.get_array_module(y)
+        if self.batch_last:
+            y = xp.moveaxis(y, 0, -1)
+        else:
+            y = xp.moveaxis(y, 1, 0)
+        y = xp.ascontiguousarray(y)
+        return y.reshape(y.shape[0], -1)
+
+    def from_matrix(self, m):
+        """(R, N * P) in this column order -> contiguous (N, R, *out)."""
+        xp = backend.get_array_module(m)
+        if self.batch_last:
+            m = xp.moveaxis(m.reshape((-1,) + self.outs + (self.batch,)),
+                            -1, 0)
+        else:
+            m = xp.moveaxis(m.reshape((-1, self.batch) + self.outs), 0, 1)
+        return xp.ascontiguousarray(m)
+
+
+def _im2col_channel_major(x, ksize, stride, pad, cover_all, dilate):
+    """im2col as (C, *k, N, *out): channels and taps lead and the batch
+    and output positions trail, so a copy runs along whole output rows (a
+    layout with the taps innermost copies 3 elements at a time and was
     several times slower), and every group is one GEMM over the whole
     batch (a GEMM per sample is slow for small images)."""
     xp = backend.get_array_module(x)
-    nd = geometry.ndim
-    col = conv_util.im2col(x, ksize, geometry.stride, geometry.pad,
-                           cover_all=geometry.cover_all,
-                           dilate=geometry.dilate)
-    col = xp.ascontiguousarray(xp.moveaxis(col, 0, nd + 1))
-    rows = col.shape[0]
-    for k in col.shape[1:nd + 1]:
-        rows *= k
-    return col.reshape(rows, -1), col.shape[nd + 1:]
+    col = conv_util.im2col(x, ksize, stride, pad, cover_all=cover_all,
+                           dilate=dilate)
+    return xp.moveaxis(col, 0, len(ksize) + 1)
 
 
 def _per_group_matmul(a, b, groups, transpose_b=False):
@@ -94,16 +135,44 @@ def _per_group_matmul(a, b, groups, transpose_b=False):
 
 def _conv_forward(x, w, geometry):
     """y = conv(x, W) without bias, shape (N, O, *out), contiguous."""
-    xp = backend.get_array_module(x)
-    col, batch_out = _col_matrix(x, w.shape[2:], geometry)
+    layout = _ColLayout(x.shape[0], geometry.out_size(x.shape[2:],
+                                                      w.shape[2:]))
+    col = layout.patches(x, w.shape[2:], geometry)
     y = _per_group_matmul(w.reshape(w.shape[0], -1), col, geometry.groups)
-    # (O, N, *out) -> (N, O, *out)
-    y = y.reshape((w.shape[0],) + batch_out)
-    return xp.ascontiguousarray(xp.moveaxis(y, 0, 1))
+    return layout.from_matrix(y)
+
+
+def _deconv_as_conv(w, geometry):
+    """For stride 1, the transposed convolution with W (C_in, C_out/G, *k)
+    is a convolution with the flipped, transposed filters and padding
+    ``dilate * (k - 1) - pad``; returns (filters, geometry) of that
+    convolution, or None where the padding would be negative."""
+    nd = geometry.ndim
+    if any(s != 1 for s in geometry.stride):
+        return None
+    ksize = w.shape[2:]
+    pad = tuple(d * (k - 1) - p for d, k, p in zip(geometry.dilate, ksize,
+                                                   geometry.pad))
+    if any(p < 0 for p in pad):
+        return None
+    xp = backend.get_array_module(w)
+    g = geometry.groups
+    c_in, c_out_g = w.shape[:2]
+    # (G, C_in/G, C_out/G, *k) -> (G, C_out/G, C_in/G, *k), taps reversed.
+    filters = xp.swapaxes(w.reshape((g, c_in // g, c_out_g) + ksize), 1, 2)
+    filters = filters[(Ellipsis,) + (slice(None, None, -1),) * nd]
+    filters = xp.ascontiguousarray(filters).reshape(
+        (g * c_out_g, c_in // g) + ksize)
+    return filters, _Geometry(nd, 1, pad, geometry.dilate, g, False)
 
 
 def _deconv_forward(x, w, geometry, out_size):
     """Transposed conv of x (N, C_in, *in) with W (C_in, C_out/G, *k)."""
+    as_conv = _deconv_as_conv(w, geometry)
+    if as_conv is not None:
+        # One im2col copy of x instead of a K-times larger GEMM output
+        # added back tap by tap: 35-45% faster for 3x3 filters.
+        return _conv_forward(x, *as_conv)
     xp = backend.get_array_module(x)
     nd = geometry.ndim
     g = geometry.groups
@@ -126,13 +195,11 @@ def _deconv_forward(x, w, geometry, out_size):
 
 def _grad_w(x, gy, geometry, ksize):
     """gW (O, C/G, *k) of conv from input x and output gradient gy."""
-    xp = backend.get_array_module(x)
-    col, _ = _col_matrix(x, ksize, geometry)
-    out_channels = gy.shape[1]
-    gy = xp.ascontiguousarray(xp.moveaxis(gy, 1, 0)).reshape(
-        out_channels, -1)
-    gw = _per_group_matmul(gy, col, geometry.groups, transpose_b=True)
-    return gw.reshape((out_channels, -1) + tuple(ksize))
+    layout = _ColLayout(x.shape[0], gy.shape[2:])
+    col = layout.patches(x, ksize, geometry)
+    gw = _per_group_matmul(layout.to_matrix(gy), col, geometry.groups,
+                           transpose_b=True)
+    return gw.reshape((gy.shape[1], -1) + tuple(ksize))
 
 
 def _bias_axes(ndim):

@@ -97,16 +97,24 @@ class MaxPoolingND(_Pooling):
                                pad_value=-float('inf'),
                                cover_all=self.cover_all)
         everything = (slice(None), slice(None))
-        offsets = list(itertools.product(*[range(k) for k in self.ksize]))
-        best = col[everything + offsets[0]].copy()
-        indexes = xp.zeros(best.shape, dtype=numpy.intp)
-        for j, offset in enumerate(offsets[1:], 1):
-            value = col[everything + offset]
-            # argmax's rule: the first maximum wins, and a NaN beats any
-            # number (the first NaN stays).
-            better = ~(value <= best) & (best == best)
-            xp.copyto(best, value, where=better)
-            xp.copyto(indexes, j, where=better)
+        views = [col[everything + offset] for offset in
+                 itertools.product(*[range(k) for k in self.ksize])]
+        best = views[0].copy()
+        for value in views[1:]:
+            xp.maximum(best, value, out=best)  # a NaN in the window wins
+        # argmax's rule: the first maximum wins, so the offsets are
+        # visited last to first, each taking the places where it is the
+        # maximum (two passes per offset instead of a running compare).
+        last = len(views) - 1
+        indexes = xp.full(best.shape, last, dtype=numpy.intp)
+        for j in range(last - 1, -1, -1):
+            xp.copyto(indexes, j, where=views[j] == best)
+        nan = best != best
+        if xp is not numpy or nan.any():
+            # A NaN equals nothing: such windows take their first NaN.
+            xp.copyto(indexes, last, where=nan)
+            for j in range(last - 1, -1, -1):
+                xp.copyto(indexes, j, where=nan & (views[j] != views[j]))
         self.indexes = indexes
         return best,
 
@@ -135,9 +143,16 @@ class MaxPoolingNDGrad(FunctionNode):
             dtype=gy.dtype)
         everything = (slice(None), slice(None))
         zero = gy.dtype.type(0)
+        # Windows that do not overlap never write the same element twice:
+        # copying through the mask is then enough (no addition).
+        disjoint = all(s >= k for s, k in zip(pooling.stride, pooling.ksize))
         for j, (_, region) in enumerate(pooling.regions(outs)):
-            img[everything + region] += xp.where(pooling.indexes == j, gy,
-                                                 zero)
+            if disjoint:
+                xp.copyto(img[everything + region], gy,
+                          where=pooling.indexes == j)
+            else:
+                img[everything + region] += xp.where(pooling.indexes == j,
+                                                     gy, zero)
         crop = tuple(slice(p, p + n) for p, n in zip(pooling.pad, in_size))
         return img[everything + crop],
 

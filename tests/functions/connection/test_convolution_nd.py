@@ -52,6 +52,13 @@ _TOL = {
     'nobias': [False, True],
     'dtype': [numpy.float32, numpy.float64],
 }) + testing.product({
+    # Over 64 output positions: the patch matrix is batch-major (smaller
+    # outputs put the batch innermost).
+    'spatial': [(10, 9)],
+    'params': [(1, 1, 1, 1, False), (1, 1, 1, 2, False)],
+    'nobias': [False],
+    'dtype': [numpy.float32, numpy.float64],
+}) + testing.product({
     'spatial': [(4,), (3, 3, 3)],
     'params': [(2, 1, 1, 1, False)],
     'nobias': [False],
@@ -92,7 +99,10 @@ class TestConvolutionND(testing.FunctionTestCase):
 
 
 @testing.parameterize(*testing.product({
-    'params': [(1, 0, 1, 1), (2, 1, 1, 1), (2, 1, 2, 2), (3, 0, 1, 1)],
+    # Stride 1 runs as a convolution with flipped filters unless the
+    # padding exceeds dilate * (k - 1) (here (1, 2, 1, 1)).
+    'params': [(1, 0, 1, 1), (2, 1, 1, 1), (2, 1, 2, 2), (3, 0, 1, 1),
+               (1, 1, 2, 2), (1, 2, 1, 1)],
     'dtype': [numpy.float32, numpy.float64],
 }))
 @testing.inject_backend_tests(None, [{}, {'use_cuda': True}])
@@ -106,7 +116,7 @@ class TestDeconvolution2D(testing.FunctionTestCase):
         self.check_forward_options = forward
         self.check_backward_options = backward
         self.check_double_backward_options = backward
-        self.in_size = (3, 4)
+        self.in_size = (4, 5)
         self.out_size = tuple(get_deconv_outsize(n, 2, self.stride,
                                                  self.pad, d=self.dilate)
                               for n in self.in_size)

@@ -4,7 +4,7 @@ import numpy
 import pytest
 
 import dynet.functions as F
-from dynet import testing
+from dynet import Variable, testing
 from dynet.utils import type_check
 from dynet.utils.conv import get_conv_outsize
 
@@ -111,6 +111,37 @@ def test_max_pooling_2d_defaults_and_indices():
     numpy.testing.assert_array_equal(y.array, [[[[10, 11], [14, 15]]]])
     y, indices = F.max_pooling_2d(x, 2, return_indices=True)
     numpy.testing.assert_array_equal(indices, numpy.full((1, 1, 2, 2), 3))
+
+
+@pytest.mark.parametrize('window', [(2, 2, 0), (3, 2, 1), (2, 1, 0)])
+def test_max_pooling_ties_and_nan_take_the_first(window):
+    """Chainer takes the argmax of each window: the first maximum wins a
+    tie (common after ReLU) and the first NaN wins over numbers; the
+    gradient goes to that element only."""
+    ksize, stride, pad = window
+    rng = numpy.random.RandomState(0)
+    x = rng.randint(0, 3, (2, 2, 5, 6)).astype(numpy.float32)
+    x[0, 0, 1, 1] = numpy.nan
+    x[1, 1, 2, 3:5] = numpy.nan
+    v = Variable(x)
+    y, indices = F.max_pooling_2d(v, ksize, stride, pad, return_indices=True)
+    gy = numpy.arange(y.size, dtype=numpy.float32).reshape(y.shape) + 1
+    y.grad = gy
+    y.backward()
+    gx = numpy.zeros_like(x)
+    for index in numpy.ndindex(*y.shape):
+        values, places = [], []
+        for offs in itertools.product(range(ksize), repeat=2):
+            pos = tuple(index[2 + a] * stride + offs[a] - pad
+                        for a in range(2))
+            inside = all(0 <= p < n for p, n in zip(pos, x.shape[2:]))
+            values.append(x[index[:2] + pos] if inside else -numpy.inf)
+            places.append(index[:2] + pos if inside else None)
+        first = int(numpy.argmax(values))  # first max, or first NaN
+        assert indices[index] == first, index
+        numpy.testing.assert_array_equal(y.array[index], values[first])
+        gx[places[first]] += gy[index]
+    numpy.testing.assert_array_equal(v.grad, gx)
 
 
 def test_average_pooling_2d_counts_padding():
