@@ -5,6 +5,8 @@ something asks for them.
 """
 from dynet._version import __version__  # NOQA
 from dynet import backend  # NOQA
+from dynet.backend import _host_memory
+_host_memory.keep_freed_memory()
 from dynet.backend import get_device, using_device  # NOQA
 from dynet.config import (  # NOQA
     DebugMode, config, force_backprop_mode, get_dtype, global_config,
