@@ -4,7 +4,8 @@ import numpy
 import pytest
 
 import dynet.functions as F
-from dynet import testing
+from dynet import Variable, no_backprop_mode, testing
+from dynet.functions.connection import convolution_nd as conv_nd
 from dynet.utils import type_check
 from dynet.utils.conv import get_conv_outsize, get_deconv_outsize
 
@@ -187,3 +188,48 @@ def test_deconv_inconsistent_outsize():
     with pytest.raises(type_check.InvalidType, match='outsize'):
         F.deconvolution_2d(_x((1, 2, 3, 3)), _x((2, 1, 3, 3)), stride=2,
                            outsize=(20, 20))
+
+
+@pytest.mark.parametrize('spatial', [(9, 9), (4, 3)])  # both layouts
+def test_patches_kept_for_the_weight_gradient_then_released(
+        spatial, monkeypatch):
+    rng = numpy.random.RandomState(0)
+    x = rng.uniform(-1, 1, (2, 4) + spatial)
+    w = rng.uniform(-1, 1, (6, 2, 3, 3))
+    gy = rng.uniform(-1, 1, (2, 6) + spatial)
+    expected = _conv_reference(x, w, None, 1, 1, 1, 2, False)
+
+    def weight_grad():
+        wv = Variable(w.copy())
+        y = F.convolution_2d(x, wv, pad=1, groups=2)
+        numpy.testing.assert_allclose(y.array, expected, rtol=1e-12)
+        node = y.creator
+        kept = node._patches is not None
+        y.grad = gy
+        y.backward()
+        assert node._patches is None  # released once used
+        return kept, wv.grad
+
+    kept, gw = weight_grad()
+    assert kept
+    monkeypatch.setattr(conv_nd, 'KEEP_PATCHES_MAX_BYTES', 0)
+    kept, recomputed = weight_grad()
+    assert not kept
+    numpy.testing.assert_array_equal(gw, recomputed)
+    # <gy, conv(x, W)> is linear in W: its gradient by finite differences.
+    numeric = numpy.zeros_like(w)
+    for index in numpy.ndindex(*w.shape):
+        dw = numpy.zeros_like(w)
+        dw[index] = 1
+        numeric[index] = (gy * _conv_reference(
+            x, dw, None, 1, 1, 1, 2, False)).sum()
+    numpy.testing.assert_allclose(gw, numeric, rtol=1e-10, atol=1e-10)
+
+
+def test_no_patches_kept_without_backprop():
+    x = numpy.ones((1, 2, 9, 9), numpy.float32)
+    w = Variable(numpy.ones((3, 2, 3, 3), numpy.float32))
+    node = conv_nd.ConvolutionND(2, pad=1)
+    with no_backprop_mode():
+        node.apply((x, w))
+    assert node._patches is None
