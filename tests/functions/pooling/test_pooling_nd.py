@@ -144,6 +144,28 @@ def test_max_pooling_ties_and_nan_take_the_first(window):
     numpy.testing.assert_array_equal(v.grad, gx)
 
 
+@pytest.mark.parametrize('window', [(2, 2, 0), (3, 2, 1)])
+def test_max_pooling_gradient_keeps_non_finite_values_in_place(window):
+    """An inf or NaN output gradient goes to the chosen element only; the
+    other elements of the window get exactly 0."""
+    ksize, stride, pad = window
+    x = _distinct((1, 1, 4, 4), numpy.float32)
+    v = Variable(x)
+    y = F.max_pooling_2d(v, ksize, stride, pad)
+    gy = numpy.ones(y.shape, numpy.float32)
+    gy[0, 0, 0, 0] = numpy.inf
+    gy[0, 0, -1, -1] = numpy.nan
+    y.grad = gy
+    y.backward()
+    expected = numpy.zeros_like(x)
+    _, indexes = F.max_pooling_2d(x, ksize, stride, pad, return_indices=True)
+    for index in numpy.ndindex(*y.shape):
+        k = divmod(int(indexes[index]), ksize)
+        pos = tuple(index[2 + a] * stride + k[a] - pad for a in range(2))
+        expected[index[:2] + pos] += gy[index]
+    numpy.testing.assert_array_equal(v.grad, expected)
+
+
 def test_average_pooling_2d_counts_padding():
     y = F.average_pooling_2d(numpy.ones((1, 1, 2, 2), numpy.float32), 2, 1,
                              1)
