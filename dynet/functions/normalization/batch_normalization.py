@@ -8,6 +8,7 @@ from dynet import backend
 from dynet.function_node import FunctionNode
 from dynet.functions import _check
 from dynet.functions.normalization import _util
+from dynet.functions.normalization._channel_rows import ChannelRows
 from dynet.variable import Variable
 
 
@@ -91,12 +92,44 @@ def _warn_single_sample(x_shape, axes):
 
 def _apply_affine(xc, inv_std, gamma, beta):
     """``((x - mean) * inv_std) * gamma + beta`` in place on ``xc = x -
-    mean`` (Chainer's order of operations, so that float32/float64 results
-    agree with it bit for bit)."""
+    mean`` (Chainer's order of operations); for reduced axes that are not
+    a prefix plus a suffix of x's (``_normalize_rows`` does the others)."""
     xc *= inv_std
     xc *= gamma
     xc += beta
     return xc
+
+
+def _normalize_rows(rows, x, gamma, beta, eps):
+    """``(y, mean, var, inv_std)`` of batch normalization with the layout
+    ``rows`` (statistics flat, per channel; all in x's dtype)."""
+    xs = rows.matrix(x)
+    inv_m = x.dtype.type(1. / rows.reduced_size)
+    mean = rows.sums(xs) * inv_m
+    y = xs - rows.row(mean)
+    var = rows.sums(y * y) * inv_m
+    inv_std = _util.inv_std_of(var, eps)
+    y *= rows.row(gamma.reshape(-1) * inv_std)
+    y += rows.row(beta)
+    return y.reshape(x.shape), mean, var, inv_std
+
+
+def _normalize_rows_grad(rows, x, gamma, gy, mean, inv_std):
+    """``(gx, ggamma, gbeta)`` (the last two flat) of batch normalization
+    with the layout ``rows``, from the forward statistics."""
+    xp = backend.get_array_module(x)
+    inv_m = x.dtype.type(1. / rows.reduced_size)
+    g = rows.matrix(gy)
+    x_hat = rows.matrix(x) - rows.row(mean)
+    x_hat *= rows.row(inv_std)
+    gbeta = rows.sums(g)
+    ggamma = rows.sums(g * x_hat)
+    # gx = gamma * inv_std * (gy - (x_hat * ggamma + gbeta) / m)
+    x_hat *= rows.row(ggamma * inv_m)
+    x_hat += rows.row(gbeta * inv_m)
+    gx = xp.subtract(g, x_hat, out=x_hat)
+    gx *= rows.row(gamma.reshape(-1) * inv_std.reshape(-1))
+    return gx, ggamma, gbeta
 
 
 def running_array(label, name, value):
@@ -150,14 +183,22 @@ class BatchNormalization(FunctionNode):
         self.axes = axes
         _warn_single_sample(x.shape, axes)
         dtype = _util.stat_dtype(x.dtype, gamma.dtype)
-        xc, mean, var = _util.moments(x, axes, dtype)
-        inv_std = _util.inv_std_of(var, self.eps)
+        kshape = _util.kept_shape(x.shape, axes)
+        rows = ChannelRows.of(x.shape, axes)
+        if rows is None:
+            xc, mean, var = _util.moments(x, axes, dtype)
+            inv_std = _util.inv_std_of(var, self.eps)
+            y = _apply_affine(
+                xc, inv_std, gamma.reshape(kshape).astype(dtype, copy=False),
+                beta.reshape(kshape).astype(dtype, copy=False))
+        else:
+            y, mean, var, inv_std = _normalize_rows(
+                rows, x.astype(dtype, copy=False), gamma.astype(dtype),
+                beta.astype(dtype), self.eps)
+            mean, var, inv_std = (a.reshape(kshape)
+                                  for a in (mean, var, inv_std))
         self.mean = mean
         self.inv_std = inv_std
-        kshape = mean.shape
-        y = _apply_affine(xc, inv_std,
-                          gamma.reshape(kshape).astype(dtype, copy=False),
-                          beta.reshape(kshape).astype(dtype, copy=False))
         m = _util.reduced_size(x.shape, axes)
         if self.running_mean is not None and m > 0:
             # Unbiased variance for the running estimate, as Chainer.
@@ -198,6 +239,16 @@ class BatchNormalizationGrad(FunctionNode):
         axes = self.axes
         dtype = self.mean.dtype
         kshape = self.mean.shape
+        rows = ChannelRows.of(x.shape, axes)
+        if rows is not None:
+            gx, ggamma, gbeta = _normalize_rows_grad(
+                rows, x.astype(dtype, copy=False), gamma.astype(dtype),
+                gy.astype(dtype, copy=False), self.mean, self.inv_std)
+            return (gx.reshape(x.shape).astype(x.dtype, copy=False),
+                    ggamma.reshape(gamma.shape).astype(gamma.dtype,
+                                                       copy=False),
+                    gbeta.reshape(gamma.shape).astype(gamma.dtype,
+                                                      copy=False))
         x_hat = x.astype(dtype, copy=False) - self.mean
         x_hat *= self.inv_std
         gy = gy.astype(dtype, copy=False)
