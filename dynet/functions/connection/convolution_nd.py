@@ -2,9 +2,13 @@
 spatial axes), with stride, padding, cover_all, dilation and groups.
 
 Convolution is cross-correlation, as in Chainer and Caffe: im2col (a
-strided view copied channel-major) followed by one GEMM per group over the
-whole batch. The three
-nodes are each other's gradients, so gradients of any order work:
+strided view copied into a (channels x taps, batch x positions) matrix,
+batch innermost for small outputs) followed by one GEMM per group over the
+whole batch. The forward pass keeps that matrix for the weight gradient.
+A transposed convolution with stride 1 runs as a convolution with flipped
+filters where that copies less than col2im's route (GEMM, then the taps
+added back one by one). The three nodes are each other's gradients, so
+gradients of any order work:
 
 - ``ConvolutionND``: y = conv(x, W) + b; gx = deconv(gy, W),
   gW = ConvolutionNDGradW(x, gy).
