@@ -59,9 +59,12 @@ class _Geometry:
                     groups=self.groups, cover_all=self.cover_all)
 
 
-# Output positions per image up to which the patch matrix is laid out
-# batch-innermost (measured on 32x{16..256}x{2..32}^2 3x3 convolutions:
-# 3-13x faster im2col copies at 8x8 and below, slower at 16x16 and up).
+# The patch matrix is laid out batch-innermost when the output positions
+# per image times the stride's area (about the input positions) are at
+# most this, and the filter has more than one tap. Measured on
+# 32x{16..256}x{2..32}^2 3x3 convolutions: im2col copies 2-13x faster at
+# 8x8 outputs and below (4x4 with stride 2), slower from 16x16 (and for
+# 1x1 filters, where the input transposition is pure overhead).
 _BATCH_LAST_MAX_POSITIONS = 64
 
 # The largest patch matrix a convolution keeps from forward for its weight
@@ -83,11 +86,13 @@ class _ColLayout:
     small outputs, (positions, batch). Converts the (rows, N * P) results
     of GEMMs with that matrix to and from the usual (N, rows, *out)."""
 
-    def __init__(self, batch, outs):
+    def __init__(self, batch, outs, ksize, geometry):
         self.batch = batch
         self.outs = tuple(outs)
         self.positions = _prod(self.outs)
-        self.batch_last = self.positions <= _BATCH_LAST_MAX_POSITIONS
+        self.batch_last = _prod(ksize) > 1 and \
+            self.positions * _prod(geometry.stride) <= \
+            _BATCH_LAST_MAX_POSITIONS
 
     def patches(self, x, ksize, geometry):
         """The patches of x as one contiguous (C * K, N * P) matrix."""
@@ -153,7 +158,8 @@ def _conv_forward(x, w, geometry):
     """(y, patches): y = conv(x, W) without bias, shape (N, O, *out),
     contiguous, and the patch matrix of x it was computed from."""
     layout = _ColLayout(x.shape[0], geometry.out_size(x.shape[2:],
-                                                      w.shape[2:]))
+                                                      w.shape[2:]),
+                        w.shape[2:], geometry)
     col = layout.patches(x, w.shape[2:], geometry)
     y = _per_group_matmul(w.reshape(w.shape[0], -1), col, geometry.groups)
     return layout.from_matrix(y), col
@@ -219,7 +225,7 @@ def _deconv_forward(x, w, geometry, out_size):
 def _grad_w(x, gy, geometry, ksize, patches=None):
     """gW (O, C/G, *k) of conv from input x and output gradient gy
     (``patches``: x's patch matrix if the forward pass kept it)."""
-    layout = _ColLayout(x.shape[0], gy.shape[2:])
+    layout = _ColLayout(x.shape[0], gy.shape[2:], ksize, geometry)
     col = layout.patches(x, ksize, geometry) if patches is None else patches
     gw = _per_group_matmul(layout.to_matrix(gy), col, geometry.groups,
                            transpose_b=True)
