@@ -7,6 +7,7 @@ imported the first time a GPU device is requested.
 import sys
 
 _state = {}
+_kernels = {}
 
 
 def is_cupy_array(array):
@@ -41,3 +42,17 @@ def require_cupy(what):
             '({!s}). Install CuPy (pip install "dynet-autograd[gpu]") on a '
             'machine with a GPU.'.format(what, _state.get('error')))
     return cupy
+
+
+def elementwise_kernel(in_params, out_params, operation, name, preamble=''):
+    """The ``cupy.ElementwiseKernel`` with these arguments, built on first
+    use and kept for the process (CuPy caches the compiled code per
+    device)."""
+    key = (in_params, out_params, operation, name, preamble)
+    kernel = _kernels.get(key)
+    if kernel is None:
+        cupy = require_cupy('the GPU kernel {!r}'.format(name))
+        kernel = cupy.ElementwiseKernel(in_params, out_params, operation,
+                                        name, preamble=preamble)
+        _kernels[key] = kernel
+    return kernel

@@ -1,7 +1,6 @@
 """Base of the hooks that add a penalty gradient computed from the
 parameter (WeightDecay, Lasso)."""
 from dynet.backend import _cupy
-from dynet.optimizers import _kernels
 
 
 def _loss_scale(param):
@@ -41,7 +40,7 @@ class ParamPenaltyHook:
             rate *= scale
         if _cupy.is_cupy_array(g):
             with p.device:
-                _kernels.elementwise(
+                _cupy.elementwise_kernel(
                     'T p, T rate', 'T g', self.kernel_body,
                     self.kernel_name)(p, rate, g)
         else:

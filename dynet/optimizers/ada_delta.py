@@ -4,7 +4,7 @@ learning rate."""
 import numpy
 
 from dynet import optimizer
-from dynet.optimizers import _kernels
+from dynet.backend import _cupy
 
 _default_hyperparam = optimizer.Hyperparameter()
 _default_hyperparam.rho = 0.95
@@ -54,7 +54,7 @@ class AdaDeltaRule(optimizer.UpdateRule):
         if grad is None:
             return
         rho = self.hyperparam.rho
-        _kernels.elementwise(
+        _cupy.elementwise_kernel(
             'T grad, T rho, T one_minus_rho, T eps',
             'T param, T msg, T msdx',
             '''msg = msg * rho;

@@ -3,7 +3,7 @@ gradient ``h``: ``param -= lr * grad / (sqrt(h) + eps)``."""
 import numpy
 
 from dynet import optimizer
-from dynet.optimizers import _kernels
+from dynet.backend import _cupy
 
 _default_hyperparam = optimizer.Hyperparameter()
 _default_hyperparam.lr = 0.001
@@ -45,7 +45,7 @@ class AdaGradRule(optimizer.UpdateRule):
         if grad is None:
             return
         hp = self.hyperparam
-        _kernels.elementwise(
+        _cupy.elementwise_kernel(
             'T grad, T lr, T eps', 'T param, T h',
             '''h += grad * grad;
                param -= lr * grad / (sqrt(h) + eps);''',

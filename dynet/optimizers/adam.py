@@ -19,7 +19,7 @@ import warnings
 import numpy
 
 from dynet import optimizer
-from dynet.optimizers import _kernels
+from dynet.backend import _cupy
 
 _default_hyperparam = optimizer.Hyperparameter()
 _default_hyperparam.alpha = 0.001
@@ -203,7 +203,7 @@ class AdamRule(optimizer.UpdateRule):
             code += ['step = min(max(step, lower), upper);']
         code += ['step *= (T)m;',
                  'param = (P)(decay * (T)param + minus_eta * step);']
-        kernel = _kernels.elementwise(
+        kernel = _cupy.elementwise_kernel(
             'P grad, T alpha_t, T one_minus_beta1, T one_minus_beta2, '
             'T eps, T lower, T upper, T decay, T minus_eta, raw T dummy',
             outputs, '\n'.join(code),

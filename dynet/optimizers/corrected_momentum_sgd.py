@@ -3,7 +3,7 @@ gradients (``v = momentum * v - grad``) and the learning rate is applied
 when stepping (``param += lr * v``), so changing ``lr`` during training
 does not distort the accumulated velocity (Goyal et al., 2017, eq. 9)."""
 from dynet import optimizer
-from dynet.optimizers import _kernels
+from dynet.backend import _cupy
 
 _default_hyperparam = optimizer.Hyperparameter()
 _default_hyperparam.lr = 0.01
@@ -46,7 +46,7 @@ class CorrectedMomentumSGDRule(optimizer.UpdateRule):
         if grad is None:
             return
         hp = self.hyperparam
-        _kernels.elementwise(
+        _cupy.elementwise_kernel(
             'T grad, T lr, T momentum', 'T param, T v',
             '''v = v * momentum;
                v -= grad;

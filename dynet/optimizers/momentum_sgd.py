@@ -1,6 +1,6 @@
 """Classical momentum SGD: ``v = momentum * v - lr * grad; param += v``."""
 from dynet import optimizer
-from dynet.optimizers import _kernels
+from dynet.backend import _cupy
 
 _default_hyperparam = optimizer.Hyperparameter()
 _default_hyperparam.lr = 0.01
@@ -44,7 +44,7 @@ class MomentumSGDRule(optimizer.UpdateRule):
         if grad is None:
             return
         hp = self.hyperparam
-        _kernels.elementwise(
+        _cupy.elementwise_kernel(
             'T grad, T lr, T momentum', 'T param, T v',
             '''v = v * momentum;
                v -= lr * grad;

@@ -4,7 +4,7 @@ ratio, with decoupled weight decay (``eta``, ``weight_decay_rate``)."""
 import numpy
 
 from dynet import optimizer
-from dynet.optimizers import _kernels
+from dynet.backend import _cupy
 
 _default_hyperparam = optimizer.Hyperparameter()
 _default_hyperparam.lr = 0.1
@@ -93,7 +93,7 @@ class MSVAGRule(optimizer.UpdateRule):
         hp = self.hyperparam
         rho = self._rho()
         bp = self.beta_power
-        _kernels.elementwise(
+        _cupy.elementwise_kernel(
             'T grad, T lr, T one_minus_beta, T eta, T weight_decay_rate, '
             'T one_minus_bp, T rho',
             'T param, T m, T v',

@@ -5,7 +5,7 @@ an update of the current parameters:
     param += momentum ** 2 * v - (1 + momentum) * lr * grad
 """
 from dynet import optimizer
-from dynet.optimizers import _kernels
+from dynet.backend import _cupy
 
 _default_hyperparam = optimizer.Hyperparameter()
 _default_hyperparam.lr = 0.01
@@ -51,7 +51,7 @@ class NesterovAGRule(optimizer.UpdateRule):
             return
         lr = self.hyperparam.lr
         momentum = self.hyperparam.momentum
-        _kernels.elementwise(
+        _cupy.elementwise_kernel(
             'T grad, T lr, T momentum, T mm, T step', 'T param, T v',
             '''v = v * momentum;
                v -= lr * grad;

@@ -3,7 +3,7 @@ the root of a running mean of its square (``ms``)."""
 import numpy
 
 from dynet import optimizer
-from dynet.optimizers import _kernels
+from dynet.backend import _cupy
 
 _default_hyperparam = optimizer.Hyperparameter()
 _default_hyperparam.lr = 0.01
@@ -75,7 +75,7 @@ class RMSpropRule(optimizer.UpdateRule):
             denom, name = 'sqrt(ms + eps)', 'dynet_rmsprop_eps_inside'
         else:
             denom, name = 'sqrt(ms) + eps', 'dynet_rmsprop'
-        _kernels.elementwise(
+        _cupy.elementwise_kernel(
             'T grad, T lr, T alpha, T one_minus_alpha, T eps',
             'T param, T ms',
             '''ms = ms * alpha;

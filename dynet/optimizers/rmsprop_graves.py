@@ -4,7 +4,7 @@ term (``delta``) carries the normalized steps."""
 import numpy
 
 from dynet import optimizer
-from dynet.optimizers import _kernels
+from dynet.backend import _cupy
 
 _default_hyperparam = optimizer.Hyperparameter()
 _default_hyperparam.lr = 1e-4
@@ -67,7 +67,7 @@ class RMSpropGravesRule(optimizer.UpdateRule):
         if grad is None:
             return
         hp = self.hyperparam
-        _kernels.elementwise(
+        _cupy.elementwise_kernel(
             'T grad, T lr, T alpha, T one_minus_alpha, T momentum, T eps',
             'T param, T n, T g, T delta',
             '''n = n * alpha;

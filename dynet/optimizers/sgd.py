@@ -1,6 +1,6 @@
 """Plain stochastic gradient descent: ``param -= lr * grad``."""
 from dynet import optimizer
-from dynet.optimizers import _kernels
+from dynet.backend import _cupy
 
 _default_hyperparam = optimizer.Hyperparameter()
 _default_hyperparam.lr = 0.01
@@ -31,7 +31,7 @@ class SGDRule(optimizer.UpdateRule):
         grad = param.grad
         if grad is None:
             return
-        _kernels.elementwise(
+        _cupy.elementwise_kernel(
             'T grad, T lr', 'T param', 'param -= lr * grad', 'dynet_sgd')(
                 grad, self.hyperparam.lr, param.array)
 

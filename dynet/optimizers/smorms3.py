@@ -3,7 +3,7 @@
 import numpy
 
 from dynet import optimizer
-from dynet.optimizers import _kernels
+from dynet.backend import _cupy
 
 _default_hyperparam = optimizer.Hyperparameter()
 _default_hyperparam.lr = 0.001
@@ -55,7 +55,7 @@ class SMORMS3Rule(optimizer.UpdateRule):
         grad = param.grad
         if grad is None:
             return
-        _kernels.elementwise(
+        _cupy.elementwise_kernel(
             'T grad, T lr, T eps', 'T param, T mem, T g, T g2',
             '''T r = 1 / (mem + 1);
                T keep = 1 - r;

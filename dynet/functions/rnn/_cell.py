@@ -11,6 +11,8 @@ forward and first-order backward on raw arrays and the second-order
 backward written with dynet functions (so it is differentiable again).
 """
 from dynet import backend
+from dynet.backend import _cupy
+from dynet.functions.rnn import _cell_gpu
 
 
 def sigmoid(x):
@@ -20,10 +22,20 @@ def sigmoid(x):
     return xp.tanh(x * half) * half + half
 
 
+def _fused_on_gpu(o_pre, a_pre, f_pre):
+    """Whether the plain LSTM cell (one input pair, one forget gate) runs
+    as one CuPy kernel."""
+    return _cupy.is_cupy_array(o_pre) and len(a_pre) == 1 and \
+        len(f_pre) == 1
+
+
 def forward(a_pre, i_pre, f_pre, cells, o_pre):
     """``(c, h)`` from the gate pre-activations: the lists ``a_pre`` and
     ``i_pre`` (paired), ``f_pre`` (paired with the cell states ``cells``)
     and the array ``o_pre``."""
+    if _fused_on_gpu(o_pre, a_pre, f_pre):
+        return _cell_gpu.forward(a_pre[0], i_pre[0], f_pre[0], cells[0],
+                                 o_pre)
     xp = backend.get_array_module(o_pre)
     c = None
     for a, i in zip(a_pre, i_pre):
@@ -42,6 +54,10 @@ def grad(a_pre, i_pre, f_pre, cells, o_pre, gc, gh):
     Returns ``(gA, gI, gF, gC, gO)``: lists for the paired gates and cell
     states, an array for ``o_pre``.
     """
+    if _fused_on_gpu(o_pre, a_pre, f_pre):
+        ga, gi, gf, gc_prev, go = _cell_gpu.grad(
+            a_pre[0], i_pre[0], f_pre[0], cells[0], o_pre, gc, gh)
+        return [ga], [gi], [gf], [gc_prev], go
     xp = backend.get_array_module(o_pre)
     one = o_pre.dtype.type(1)
     a = [xp.tanh(x) for x in a_pre]
