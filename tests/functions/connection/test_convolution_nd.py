@@ -58,7 +58,7 @@ _TOL = {
     'spatial': [(10, 9)],
     'params': [(1, 1, 1, 1, False), (1, 1, 1, 2, False)],
     'nobias': [False],
-    'dtype': [numpy.float32, numpy.float64],
+    'dtype': [numpy.float16, numpy.float32, numpy.float64],
 }) + testing.product({
     'spatial': [(4,), (3, 3, 3)],
     'params': [(2, 1, 1, 1, False)],
