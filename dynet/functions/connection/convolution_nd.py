@@ -102,7 +102,9 @@ class _ColLayout:
         col = xp.ascontiguousarray(im2col(
             x, ksize, geometry.stride, geometry.pad,
             cover_all=geometry.cover_all, dilate=geometry.dilate))
-        return col.reshape(col.size // (self.batch * self.positions), -1)
+        # Rows: channels x taps (from the shape: the batch may be empty).
+        rows = _prod(col.shape[:1 + geometry.ndim])
+        return col.reshape(rows, col.size // rows if rows else 0)
 
     def to_matrix(self, y):
         """(N, R, *out) -> contiguous (R, N * P) in this column order."""
@@ -117,11 +119,12 @@ class _ColLayout:
     def from_matrix(self, m):
         """(R, N * P) in this column order -> contiguous (N, R, *out)."""
         xp = backend.get_array_module(m)
+        rows = m.shape[0]
         if self.batch_last:
-            m = xp.moveaxis(m.reshape((-1,) + self.outs + (self.batch,)),
+            m = xp.moveaxis(m.reshape((rows,) + self.outs + (self.batch,)),
                             -1, 0)
         else:
-            m = xp.moveaxis(m.reshape((-1, self.batch) + self.outs), 0, 1)
+            m = xp.moveaxis(m.reshape((rows, self.batch) + self.outs), 0, 1)
         return xp.ascontiguousarray(m)
 
 

@@ -233,3 +233,23 @@ def test_no_patches_kept_without_backprop():
     with no_backprop_mode():
         node.apply((x, w))
     assert node._patches is None
+
+
+@pytest.mark.parametrize('spatial', [(5, 5), (12, 12)])  # both layouts
+@pytest.mark.parametrize('transposed', [False, True])
+@pytest.mark.parametrize('stride', [1, 2])
+def test_empty_batch(spatial, transposed, stride):
+    x = Variable(numpy.zeros((0, 2) + spatial, numpy.float32))
+    if transposed:
+        w = Variable(numpy.ones((2, 3, 3, 3), numpy.float32))
+        y = F.deconvolution_2d(x, w, stride=stride, pad=1)
+        out = tuple(get_deconv_outsize(n, 3, stride, 1) for n in spatial)
+    else:
+        w = Variable(numpy.ones((3, 2, 3, 3), numpy.float32))
+        y = F.convolution_2d(x, w, stride=stride, pad=1)
+        out = tuple(get_conv_outsize(n, 3, stride, 1) for n in spatial)
+    assert y.shape == (0, 3) + out
+    y.grad = numpy.zeros(y.shape, numpy.float32)
+    y.backward()
+    assert x.grad.shape == x.shape
+    numpy.testing.assert_array_equal(w.grad, numpy.zeros_like(w.array))
