@@ -15,6 +15,8 @@ gradients of any order work:
 - ``DeconvolutionND``: the adjoint of conv with respect to x.
 - ``ConvolutionNDGradW``: gW as a function of (x, gy).
 """
+import weakref
+
 from dynet import backend
 from dynet.config import config
 from dynet.function_node import FunctionNode
@@ -69,9 +71,28 @@ _BATCH_LAST_MAX_POSITIONS = 64
 
 # The largest patch matrix a convolution keeps from forward for its weight
 # gradient (recomputing it costs one im2col copy: 2-2.5 ms of a 5-7 ms
-# forward for a 32x16x32x32 3x3 convolution). The patches of a 3x3 filter
-# are 9 times the input, so this bounds the extra memory per layer.
+# forward for a 32x16x32x32 3x3 convolution), and the most all live nodes
+# keep at a time. The patches of a 3x3 filter are 9 times the input; the
+# total bounds graphs that apply convolutions many times before one
+# backward (a convolution at every step of a long sequence).
 KEEP_PATCHES_MAX_BYTES = 32 * 2 ** 20
+KEEP_PATCHES_TOTAL_BYTES = 256 * 2 ** 20
+_kept_bytes = 0
+
+
+def _keep_patches(nbytes):
+    """Counts ``nbytes`` of kept patches if the limits allow it."""
+    global _kept_bytes
+    if nbytes > KEEP_PATCHES_MAX_BYTES or \
+            _kept_bytes + nbytes > KEEP_PATCHES_TOTAL_BYTES:
+        return False
+    _kept_bytes += nbytes
+    return True
+
+
+def _release_patches(nbytes):
+    global _kept_bytes
+    _kept_bytes -= nbytes
 
 
 def _prod(values):
@@ -242,6 +263,7 @@ def _bias_axes(ndim):
 class ConvolutionND(FunctionNode):
 
     _patches = None
+    _release = None
 
     def __init__(self, ndim, stride=1, pad=0, cover_all=False, dilate=1,
                  groups=1):
@@ -260,12 +282,14 @@ class ConvolutionND(FunctionNode):
         self.retain_inputs((0, 1))
         x, w = inputs[:2]
         y, patches = _conv_forward(x, w, self.geometry)
-        # The weight gradient needs the same patch matrix: keep it (freed
-        # when backward has used it, or with this node when no backward
-        # comes) instead of copying it out of x again, unless it is big.
-        if config.enable_backprop and \
-                patches.nbytes <= KEEP_PATCHES_MAX_BYTES:
+        # The weight gradient needs the same patch matrix: keep it instead
+        # of copying it out of x again, within the limits above. It is
+        # given back when backward has used it, or with this node when no
+        # backward comes.
+        if config.enable_backprop and _keep_patches(patches.nbytes):
             self._patches = patches
+            self._release = weakref.finalize(self, _release_patches,
+                                             patches.nbytes)
         if len(inputs) == 3:
             y += inputs[2].reshape((1, -1) + (1,) * self.geometry.ndim)
         return y.astype(x.dtype, copy=False),
@@ -276,6 +300,8 @@ class ConvolutionND(FunctionNode):
         gy = grad_outputs[0]
         geometry = self.geometry
         patches, self._patches = self._patches, None
+        if self._release is not None:
+            self._release()  # runs once; the node's finalizer is spent
         result = []
         for i in indexes:
             if i == 0:

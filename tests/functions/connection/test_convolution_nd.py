@@ -1,3 +1,4 @@
+import gc
 import itertools
 
 import numpy
@@ -253,3 +254,23 @@ def test_empty_batch(spatial, transposed, stride):
     y.backward()
     assert x.grad.shape == x.shape
     numpy.testing.assert_array_equal(w.grad, numpy.zeros_like(w.array))
+
+
+def test_kept_patches_have_a_total_budget(monkeypatch):
+    x = numpy.ones((1, 2, 9, 9), numpy.float32)
+    w = Variable(numpy.ones((3, 2, 3, 3), numpy.float32))
+    start = conv_nd._kept_bytes
+    one = 2 * 9 * 81 * 4  # channels x taps x positions, float32
+    monkeypatch.setattr(conv_nd, 'KEEP_PATCHES_TOTAL_BYTES', start + one)
+    y1 = F.convolution_2d(x, w, pad=1)
+    y2 = F.convolution_2d(x, w, pad=1)
+    assert y1.creator._patches.nbytes == one
+    assert y2.creator._patches is None  # over the total
+    y1.grad = numpy.ones(y1.shape, numpy.float32)
+    y1.backward()
+    assert conv_nd._kept_bytes == start  # given back by backward
+    y3 = F.convolution_2d(x, w, pad=1)
+    assert y3.creator._patches is not None
+    del y3
+    gc.collect()
+    assert conv_nd._kept_bytes == start  # given back with the graph
