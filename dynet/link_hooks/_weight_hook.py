@@ -5,15 +5,10 @@ a Variable computed from the Parameter (so gradients reach the Parameter
 through the computation), and the Parameter is put back afterwards, also
 when forward raises.
 """
+import math
+
 from dynet import link_hook
 from dynet.variable import Parameter
-
-
-def _product(shape):
-    result = 1
-    for n in shape:
-        result *= n
-    return result
 
 
 def initialize_weight(hook_name, link, weight_name, args, kwargs):
@@ -39,7 +34,7 @@ def initialize_weight(hook_name, link, weight_name, args, kwargs):
         # Linear flattens every axis after the batch axes into features.
         n_batch_axes = kwargs.get('n_batch_axes',
                                   args[1] if len(args) > 1 else 1)
-        link._initialize_params(_product(shape[n_batch_axes:]))
+        link._initialize_params(math.prod(shape[n_batch_axes:]))
     elif hasattr(link, '_initialize_params'):
         link._initialize_params(shape[1])  # what Chainer's hooks pass
     if getattr(link, weight_name).array is None:

@@ -1,18 +1,13 @@
 """Bilinear function (the building block of Neural Tensor Networks)."""
+import math
+
 from dynet import backend
 from dynet.function_node import FunctionNode
 from dynet.functions import _check
 
 
-def _prod(shape):
-    size = 1
-    for n in shape:
-        size *= n
-    return size
-
-
 def _as_mat(x):
-    return x.reshape(x.shape[0], _prod(x.shape[1:]))
+    return x.reshape(x.shape[0], math.prod(x.shape[1:]))
 
 
 class BilinearFunction(FunctionNode):
@@ -33,12 +28,12 @@ class BilinearFunction(FunctionNode):
         if e1.shape[0] != e2.shape[0]:
             _check.fail(self, 'e1.shape[0] == e2.shape[0]',
                         '{} != {}'.format(e1.shape[0], e2.shape[0]))
-        if _prod(e1.shape[1:]) != w.shape[0]:
+        if math.prod(e1.shape[1:]) != w.shape[0]:
             _check.fail(self, 'prod(e1.shape[1:]) == W.shape[0]',
-                        '{} != {}'.format(_prod(e1.shape[1:]), w.shape[0]))
-        if _prod(e2.shape[1:]) != w.shape[1]:
+                        '{} != {}'.format(math.prod(e1.shape[1:]), w.shape[0]))
+        if math.prod(e2.shape[1:]) != w.shape[1]:
             _check.fail(self, 'prod(e2.shape[1:]) == W.shape[1]',
-                        '{} != {}'.format(_prod(e2.shape[1:]), w.shape[1]))
+                        '{} != {}'.format(math.prod(e2.shape[1:]), w.shape[1]))
         if n == 6:
             v1, v2, b = in_data[3:]
             expected = (('V1', v1, (w.shape[0], w.shape[2])),
@@ -76,8 +71,8 @@ class BilinearFunction(FunctionNode):
         inputs = self.get_retained_inputs()
         e1_shape = self.inputs[0].shape
         e2_shape = self.inputs[1].shape
-        e1 = reshape(inputs[0], (e1_shape[0], _prod(e1_shape[1:])))
-        e2 = reshape(inputs[1], (e2_shape[0], _prod(e2_shape[1:])))
+        e1 = reshape(inputs[0], (e1_shape[0], math.prod(e1_shape[1:])))
+        e2 = reshape(inputs[1], (e2_shape[0], math.prod(e2_shape[1:])))
         w = inputs[2]
         gy = grad_outputs[0]
         linear = len(inputs) == 6

@@ -15,6 +15,7 @@ gradients of any order work:
 - ``DeconvolutionND``: the adjoint of conv with respect to x.
 - ``ConvolutionNDGradW``: gW as a function of (x, gy).
 """
+import math
 import weakref
 
 from dynet import backend
@@ -95,13 +96,6 @@ def _release_patches(nbytes):
     _kept_bytes -= nbytes
 
 
-def _prod(values):
-    n = 1
-    for v in values:
-        n *= v
-    return n
-
-
 class _ColLayout:
     """The column order of a patch matrix: (batch, positions) or, for
     small outputs, (positions, batch). Converts the (rows, N * P) results
@@ -110,9 +104,9 @@ class _ColLayout:
     def __init__(self, batch, outs, ksize, geometry):
         self.batch = batch
         self.outs = tuple(outs)
-        self.positions = _prod(self.outs)
-        self.batch_last = _prod(ksize) > 1 and \
-            self.positions * _prod(geometry.stride) <= \
+        self.positions = math.prod(self.outs)
+        self.batch_last = math.prod(ksize) > 1 and \
+            self.positions * math.prod(geometry.stride) <= \
             _BATCH_LAST_MAX_POSITIONS
 
     def patches(self, x, ksize, geometry):
@@ -124,7 +118,7 @@ class _ColLayout:
             x, ksize, geometry.stride, geometry.pad,
             cover_all=geometry.cover_all, dilate=geometry.dilate))
         # Rows: channels x taps (from the shape: the batch may be empty).
-        rows = _prod(col.shape[:1 + geometry.ndim])
+        rows = math.prod(col.shape[:1 + geometry.ndim])
         return col.reshape(rows, col.size // rows if rows else 0)
 
     def to_matrix(self, y):
@@ -206,7 +200,7 @@ def _deconv_as_conv(x, w, geometry, out_size):
     if any(p < 0 for p in pad):
         return None
     c_in, c_out = w.shape[0], w.shape[1] * geometry.groups
-    if c_in * _prod(out_size) > c_out * _prod(x.shape[2:]):
+    if c_in * math.prod(out_size) > c_out * math.prod(x.shape[2:]):
         return None
     xp = backend.get_array_module(w)
     g = geometry.groups

@@ -1,4 +1,6 @@
 """Fully connected layer: ``y = x W^T + b``."""
+import math
+
 from dynet.function_node import FunctionNode
 from dynet.functions import _check
 
@@ -78,16 +80,9 @@ def linear(x, W, b=None, n_batch_axes=1):
         batch_size *= n
     if len(shape) != 2 or n_batch_axes != 1:
         x = reshape(x, (batch_size, -1) if batch_size else
-                    (0, _size(shape[n_batch_axes:])))
+                    (0, math.prod(shape[n_batch_axes:])))
     inputs = (x, W) if b is None else (x, W, b)
     y = LinearFunction().apply(inputs)[0]
     if n_batch_axes > 1:
         y = reshape(y, batch_shape + (y.shape[1],))
     return y
-
-
-def _size(shape):
-    size = 1
-    for n in shape:
-        size *= n
-    return size

@@ -1,16 +1,11 @@
 """Linear layer regularized by (simplified) dropconnect."""
+import math
+
 from dynet import backend
 from dynet.function_node import FunctionNode
 from dynet.functions import _check
 from dynet.functions.noise.dropout import _uniform
 from dynet.variable import Variable
-
-
-def _prod(shape):
-    n = 1
-    for s in shape:
-        n *= s
-    return n
 
 
 class SimplifiedDropconnect(FunctionNode):
@@ -41,9 +36,9 @@ class SimplifiedDropconnect(FunctionNode):
         _check.same_dtype(self, ('x', 'W'), (x, W))
         _check.ndim_at_least(self, 'x', x, 2)
         _check.ndim_equal(self, 'W', W, 2)
-        if _prod(x.shape[1:]) != W.shape[1]:
+        if math.prod(x.shape[1:]) != W.shape[1]:
             _check.fail(self, 'prod(x.shape[1:]) == W.shape[1]',
-                        '{} != {}'.format(_prod(x.shape[1:]), W.shape[1]))
+                        '{} != {}'.format(math.prod(x.shape[1:]), W.shape[1]))
         if len(in_data) == 3:
             b = in_data[2]
             _check.same_dtype(self, ('x', 'b'), (x, b))

@@ -9,6 +9,8 @@ values broadcast down the matrix. Both run along long contiguous rows
 whatever the spatial size, where reducing or broadcasting over the axes
 directly runs along ``H * W`` elements: slow for 4x4 and 2x2 maps.
 """
+import math
+
 from dynet import backend
 
 
@@ -28,8 +30,9 @@ class ChannelRows:
         kept = [i for i in range(ndim) if i not in axes]
         if not kept or kept != list(range(kept[0], kept[-1] + 1)):
             return None
-        sizes = [_prod(shape[:kept[0]]), _prod(shape[kept[0]:kept[-1] + 1]),
-                 _prod(shape[kept[-1] + 1:])]
+        first, last = kept[0], kept[-1] + 1
+        sizes = [math.prod(shape[:first]), math.prod(shape[first:last]),
+                 math.prod(shape[last:])]
         if 0 in sizes:
             return None
         return cls(*sizes)
@@ -51,10 +54,3 @@ class ChannelRows:
         """A per-channel vector as one matrix row (channels * trail,)."""
         xp = backend.get_array_module(v)
         return xp.repeat(v.reshape(-1), self.trail)
-
-
-def _prod(values):
-    n = 1
-    for v in values:
-        n *= v
-    return n
