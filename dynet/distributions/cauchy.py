@@ -3,11 +3,12 @@ import math
 import warnings
 
 from dynet import functions as F
-from dynet.distribution import Distribution, register_kl
+from dynet.distribution import register_kl
 from dynet.distributions import _util
+from dynet.distributions._loc_scale import LocScale
 
 
-class Cauchy(Distribution):
+class Cauchy(LocScale):
     """Cauchy distribution ``p(x) = 1 / (pi scale (1 + ((x - loc) /
     scale)^2))``.
 
@@ -19,27 +20,6 @@ class Cauchy(Distribution):
     Samples are reparameterized (``loc + scale * eps`` with standard Cauchy
     ``eps``).
     """
-
-    def __init__(self, loc, scale):
-        v = _util.broadcast_params('Cauchy', _util.params_to_variables(
-            'Cauchy', loc=loc, scale=scale))
-        self.loc, self.scale = v['loc'], v['scale']
-
-    @property
-    def batch_shape(self):
-        return self.loc.shape
-
-    @property
-    def event_shape(self):
-        return ()
-
-    @property
-    def params(self):
-        return {'loc': self.loc, 'scale': self.scale}
-
-    @property
-    def support(self):
-        return 'real'
 
     def _undefined(self, what):
         warnings.warn('Cauchy.{}: the {} of the Cauchy distribution is '
@@ -65,10 +45,6 @@ class Cauchy(Distribution):
     def entropy(self):
         return F.log(4 * math.pi * self.scale)
 
-    def _z(self, method, x):
-        x = _util.value_to_variable(self, method, x)
-        return (x - self.loc) / self.scale
-
     def log_prob(self, x):
         z = self._z('log_prob', x)
         return -math.log(math.pi) - F.log(self.scale) - F.log1p(F.square(z))
@@ -80,11 +56,8 @@ class Cauchy(Distribution):
         p = _util.value_to_variable(self, 'icdf', x)
         return self.loc + self.scale * F.tan(math.pi * (p - 0.5))
 
-    def sample_n(self, n):
-        n = _util.check_n(self, n)
-        xp = self.xp
-        eps = xp.random.standard_cauchy((n,) + self.batch_shape)
-        return self.loc + self.scale * eps.astype(self.loc.dtype, copy=False)
+    def _standard_sample(self, shape):
+        return self.xp.random.standard_cauchy(shape)
 
 
 @register_kl(Cauchy, Cauchy)

@@ -2,13 +2,14 @@
 import math
 
 from dynet import functions as F
-from dynet.distribution import Distribution, register_kl
+from dynet.distribution import register_kl
 from dynet.distributions import _util
+from dynet.distributions._loc_scale import LocScale
 
 _EULER = 0.57721566490153286061
 
 
-class Gumbel(Distribution):
+class Gumbel(LocScale):
     """Gumbel distribution ``p(x) = exp(-(z + exp(-z))) / scale`` with ``z
     = (x - loc) / scale``.
 
@@ -19,27 +20,6 @@ class Gumbel(Distribution):
     Samples are reparameterized (``loc + scale * eps`` with standard Gumbel
     ``eps``).
     """
-
-    def __init__(self, loc, scale):
-        v = _util.broadcast_params('Gumbel', _util.params_to_variables(
-            'Gumbel', loc=loc, scale=scale))
-        self.loc, self.scale = v['loc'], v['scale']
-
-    @property
-    def batch_shape(self):
-        return self.loc.shape
-
-    @property
-    def event_shape(self):
-        return ()
-
-    @property
-    def params(self):
-        return {'loc': self.loc, 'scale': self.scale}
-
-    @property
-    def support(self):
-        return 'real'
 
     @property
     def mean(self):
@@ -57,10 +37,6 @@ class Gumbel(Distribution):
     def entropy(self):
         return F.log(self.scale) + (_EULER + 1)
 
-    def _z(self, method, x):
-        x = _util.value_to_variable(self, method, x)
-        return (x - self.loc) / self.scale
-
     def log_prob(self, x):
         z = self._z('log_prob', x)
         return -(z + F.exp(-z)) - F.log(self.scale)
@@ -75,11 +51,8 @@ class Gumbel(Distribution):
         p = _util.value_to_variable(self, 'icdf', x)
         return self.loc - self.scale * F.log(-F.log(p))
 
-    def sample_n(self, n):
-        n = _util.check_n(self, n)
-        xp = self.xp
-        eps = xp.random.gumbel(size=(n,) + self.batch_shape)
-        return self.loc + self.scale * eps.astype(self.loc.dtype, copy=False)
+    def _standard_sample(self, shape):
+        return self.xp.random.gumbel(size=shape)
 
 
 @register_kl(Gumbel, Gumbel)

@@ -2,11 +2,12 @@
 import math
 
 from dynet import functions as F
-from dynet.distribution import Distribution, register_kl
+from dynet.distribution import register_kl
 from dynet.distributions import _util
+from dynet.distributions._loc_scale import LocScale
 
 
-class Laplace(Distribution):
+class Laplace(LocScale):
     """Laplace distribution ``p(x) = exp(-|x - loc| / scale) / (2
     scale)``.
 
@@ -17,27 +18,6 @@ class Laplace(Distribution):
     Samples are reparameterized (``loc + scale * eps`` with standard Laplace
     ``eps``).
     """
-
-    def __init__(self, loc, scale):
-        v = _util.broadcast_params('Laplace', _util.params_to_variables(
-            'Laplace', loc=loc, scale=scale))
-        self.loc, self.scale = v['loc'], v['scale']
-
-    @property
-    def batch_shape(self):
-        return self.loc.shape
-
-    @property
-    def event_shape(self):
-        return ()
-
-    @property
-    def params(self):
-        return {'loc': self.loc, 'scale': self.scale}
-
-    @property
-    def support(self):
-        return 'real'
 
     @property
     def mean(self):
@@ -58,10 +38,6 @@ class Laplace(Distribution):
     @property
     def entropy(self):
         return F.log(2 * self.scale) + 1
-
-    def _z(self, method, x):
-        x = _util.value_to_variable(self, method, x)
-        return (x - self.loc) / self.scale
 
     def log_prob(self, x):
         z = self._z('log_prob', x)
@@ -86,11 +62,8 @@ class Laplace(Distribution):
         return self.loc - self.scale * sign * F.log1p(
             -2 * F.absolute(centered))
 
-    def sample_n(self, n):
-        n = _util.check_n(self, n)
-        xp = self.xp
-        eps = xp.random.laplace(size=(n,) + self.batch_shape)
-        return self.loc + self.scale * eps.astype(self.loc.dtype, copy=False)
+    def _standard_sample(self, shape):
+        return self.xp.random.laplace(size=shape)
 
 
 @register_kl(Laplace, Laplace)

@@ -146,4 +146,3 @@ def _kl_mvn_mvn(dist1, dist2):
     log_det = _log_diag_sum(dist2.scale_tril) - _log_diag_sum(
         dist1.scale_tril)
     return 0.5 * (trace + mahalanobis - dist1.d) + log_det
-

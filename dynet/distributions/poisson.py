@@ -77,4 +77,3 @@ def _kl_poisson_poisson(dist1, dist2):
         log_ratio = F.log(safe_l1) - F.log(l2)
         log_ratio = F.where(zero, _util.const(xp, 0, l1.dtype), log_ratio)
     return l1 * log_ratio - l1 + l2
-
