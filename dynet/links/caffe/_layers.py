@@ -356,30 +356,21 @@ def _relu(layer):
     return Built(F.relu)
 
 
-@_builder('Sigmoid')
-def _sigmoid(layer):
-    return Built(F.sigmoid)
+def _parameterless(type_name, function):
+    """Registers a layer type that is ``function`` with no parameters."""
+    _builder(type_name)(lambda layer: Built(function))
 
 
-@_builder('TanH')
-def _tanh(layer):
-    return Built(F.tanh)
+_parameterless('Sigmoid', F.sigmoid)
+_parameterless('TanH', F.tanh)
+_parameterless('AbsVal', F.absolute)
+_parameterless('BNLL', F.softplus)
 
 
 @_builder('ELU')
 def _elu(layer):
     alpha = layer.param('elu_param').alpha
     return Built(lambda x: F.elu(x, alpha=alpha))
-
-
-@_builder('AbsVal')
-def _absval(layer):
-    return Built(F.absolute)
-
-
-@_builder('BNLL')
-def _bnll(layer):
-    return Built(F.softplus)
 
 
 @_builder('PReLU')
