@@ -43,6 +43,24 @@ def initializer_with_dtype(initializer, default, dtype):
     return _CallableInitializer(initializer, dtype)
 
 
+def running_decay(link, finetune):
+    """``(decay, update)`` for a training forward of a normalization link
+    with running statistics: with ``finetune`` the decay is ``1 - 1/N``
+    over the batches seen (``link.N`` counts them), else ``link.decay``;
+    ``update`` is False while F.forget recomputes the forward pass (the
+    first pass already updated the statistics and the count)."""
+    if finetune:
+        link.N += 1
+        decay = 1. - 1. / link.N
+    else:
+        decay = link.decay
+    if config.in_recomputing:
+        if finetune:
+            link.N -= 1
+        return decay, False
+    return decay, True
+
+
 class BatchNormalization(link.Link):
     """Batch normalization layer on outputs of linear or convolution layers.
 
@@ -208,18 +226,9 @@ class BatchNormalization(link.Link):
             return fixed_batch_normalization(
                 x, gamma, beta, self.avg_mean, self.avg_var, self.eps,
                 axis=self.axis)
-        if finetune:
-            self.N += 1
-            decay = 1. - 1. / self.N
-        else:
-            decay = self.decay
-        avg_mean, avg_var = self.avg_mean, self.avg_var
-        if config.in_recomputing:
-            # The forward pass is being recomputed (F.forget): the
-            # statistics were already updated by the first pass.
-            if finetune:
-                self.N -= 1
-            avg_mean = avg_var = None
+        decay, update = running_decay(self, finetune)
+        avg_mean, avg_var = (self.avg_mean, self.avg_var) if update else \
+            (None, None)
         return batch_normalization(
             x, gamma, beta, eps=self.eps, running_mean=avg_mean,
             running_var=avg_var, decay=decay, axis=self.axis)

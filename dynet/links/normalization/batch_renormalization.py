@@ -6,7 +6,8 @@ from dynet.functions.normalization.batch_normalization import (
     fixed_batch_normalization)
 from dynet.functions.normalization.batch_renormalization import (
     batch_renormalization)
-from dynet.links.normalization.batch_normalization import BatchNormalization
+from dynet.links.normalization.batch_normalization import (
+    BatchNormalization, running_decay)
 
 
 class BatchRenormalization(BatchNormalization):
@@ -49,22 +50,14 @@ class BatchRenormalization(BatchNormalization):
         if not config.train:
             return fixed_batch_normalization(
                 x, gamma, beta, self.avg_mean, self.avg_var, self.eps)
-        if finetune:
-            self.N += 1
-            decay = 1. - 1. / self.N
-        else:
-            decay = self.decay
+        decay, update = running_decay(self, finetune)
         avg_mean, avg_var = self.avg_mean, self.avg_var
-        update = True
-        if config.in_recomputing:
+        if not update:
             # Recomputed forward (F.forget): r and d must come from the
             # statistics of the first pass, which are not updated again.
-            if finetune:
-                self.N -= 1
             if self._prev_avg_mean is not None:
                 avg_mean, avg_var = self._prev_avg_mean, self._prev_avg_var
                 self._prev_avg_mean = self._prev_avg_var = None
-            update = False
         elif self.freeze_running_statistics:
             if finetune:
                 self.N -= 1

@@ -10,6 +10,7 @@ from dynet.config import config
 from dynet.functions.normalization._util import parse_kwargs
 from dynet.functions.normalization.decorrelated_batch_normalization import (
     decorrelated_batch_normalization, fixed_decorrelated_batch_normalization)
+from dynet.links.normalization.batch_normalization import running_decay
 from dynet.serializers.base import Deserializer
 
 
@@ -115,18 +116,9 @@ class DecorrelatedBatchNormalization(link.Link):
                 x, self.avg_mean.astype(dtype, copy=False),
                 self.avg_projection.astype(dtype, copy=False),
                 groups=self.groups)
-        if finetune:
-            self.N += 1
-            decay = 1. - 1. / self.N
-        else:
-            decay = self.decay
-        avg_mean, avg_projection = self.avg_mean, self.avg_projection
-        if config.in_recomputing:
-            # The forward pass is being recomputed (F.forget): the
-            # statistics were already updated by the first pass.
-            if finetune:
-                self.N -= 1
-            avg_mean = avg_projection = None
+        decay, update = running_decay(self, finetune)
+        avg_mean, avg_projection = (self.avg_mean, self.avg_projection) \
+            if update else (None, None)
         return decorrelated_batch_normalization(
             x, groups=self.groups, eps=self.eps, running_mean=avg_mean,
             running_projection=avg_projection, decay=decay)
