@@ -17,9 +17,7 @@ def _check_inputs(x, t, W, samples):
     _check.ndim_equal(_NAME, 'W', W, 2)
     _check.int_kind(_NAME, 'samples', samples)
     _check.ndim_equal(_NAME, 'samples', samples, 2)
-    if W.dtype != x.dtype:
-        _check.fail(_NAME, 'W.dtype == x.dtype',
-                    '{} != {}'.format(W.dtype, x.dtype))
+    _check.same_dtype(_NAME, ('W', 'x'), (W, x))
     if W.shape[1] != x.shape[1]:
         _check.fail(_NAME, 'W.shape[1] == x.shape[1]',
                     '{} != {}'.format(W.shape[1], x.shape[1]))

@@ -21,9 +21,7 @@ def _check_inputs(x, t, W):
                     '{} != {}'.format(x.shape[0], t.shape[0]))
     _check.float_kind(_NAME, 'W', W)
     _check.ndim_equal(_NAME, 'W', W, 2)
-    if W.dtype != x.dtype:
-        _check.fail(_NAME, 'W.dtype == x.dtype',
-                    '{} != {}'.format(W.dtype, x.dtype))
+    _check.same_dtype(_NAME, ('W', 'x'), (W, x))
     if W.shape[1] != x.shape[1]:
         _check.fail(_NAME, 'W.shape[1] == x.shape[1]',
                     '{} != {}'.format(W.shape[1], x.shape[1]))

@@ -156,9 +156,7 @@ class BinaryHierarchicalSoftmax(link.Link):
         w = self.W.array
         _check.float_kind(_NAME, 'x', x)
         _check.ndim_equal(_NAME, 'x', x, 2)
-        if x.dtype != w.dtype:
-            _check.fail(_NAME, 'x.dtype == W.dtype',
-                        '{} != {}'.format(x.dtype, w.dtype))
+        _check.same_dtype(_NAME, ('x', 'W'), (x, w))
         if x.shape[1] != w.shape[1]:
             _check.fail(_NAME, 'x.shape[1] == in_size',
                         '{} != {}'.format(x.shape[1], w.shape[1]))
