@@ -39,6 +39,7 @@ for _path in (ROOT, HERE):
         sys.path.insert(0, _path)
 
 import _gpu_cases  # NOQA: E402 (needs the path above)
+from _machine import cpu_model  # NOQA: E402
 import dynet as chainer  # NOQA: E402
 
 FRAMEWORKS = ('dynet', 'torch')
@@ -371,17 +372,6 @@ def _run_quietly(command):
     return result.stdout.strip() if result.returncode == 0 else None
 
 
-def _cpu_model():
-    try:
-        with open('/proc/cpuinfo') as f:
-            for line in f:
-                if line.startswith('model name'):
-                    return line.split(':', 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or 'unknown CPU'
-
-
 def _cuda_version(number):
     """CUDA's integer versions (12040) as text (12.4)."""
     return '{}.{}'.format(number // 1000, number % 1000 // 10)
@@ -398,7 +388,7 @@ def environment(args, runners):
         info.update(runner.versions())
     if args.device_kind == 'cpu':
         info['device'] = 'CPU: {} ({} logical cores)'.format(
-            _cpu_model(), os.cpu_count())
+            cpu_model(), os.cpu_count())
         if 'torch' in runners:
             info['torch_threads'] = runners['torch'].torch.get_num_threads()
         return info

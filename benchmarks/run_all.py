@@ -17,7 +17,6 @@ import argparse
 import datetime
 import json
 import os
-import platform
 import subprocess
 import sys
 
@@ -28,18 +27,8 @@ SCRIPT = os.path.join(HERE, 'tape_overhead.py')
 DEFAULT_CHAINER_PYTHON = '/opt/chainer-venv/bin/python'
 
 sys.path.insert(0, HERE)
+from _machine import cpu_model  # NOQA: E402
 from tape_overhead import BENCHMARKS  # NOQA: E402
-
-
-def cpu_model():
-    try:
-        with open('/proc/cpuinfo') as f:
-            for line in f:
-                if line.startswith('model name'):
-                    return line.split(':', 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine() or 'unknown CPU'
 
 
 def cpu_count():

@@ -16,12 +16,13 @@ import argparse
 import datetime
 import json
 import os
-import platform
 import subprocess
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
+sys.path.insert(0, HERE)
+from _machine import cpu_model  # NOQA: E402
 
 CASES = [
     ('MLP train step, SGD (ms)', 'mlp_train_step.py', ['--optimizer', 'sgd'],
@@ -54,17 +55,6 @@ def run(python, script, framework, extra, threads):
     if result.returncode != 0:
         return None, result.stderr.strip().splitlines()[-1]
     return json.loads(result.stdout.strip().splitlines()[-1]), None
-
-
-def cpu_model():
-    try:
-        with open('/proc/cpuinfo') as f:
-            for line in f:
-                if line.startswith('model name'):
-                    return line.split(':', 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or 'unknown CPU'
 
 
 def main():
