@@ -7,12 +7,12 @@ it under each (``PYTHONPATH=path/to/checkout``).
     OPENBLAS_NUM_THREADS=1 python benchmarks/layer_ops.py [--repeat N]
 """
 import argparse
-import time
 
 import numpy
 
 import dynet
 import dynet.functions as F
+from _timing import best_ms
 
 
 def _conv(c, size, out, k, stride):
@@ -46,16 +46,6 @@ CASES = [
     _pool(10, 32), _pool(20, 16), _pool(40, 8), _pool(80, 4),
     _bn(16, 32), _bn(64, 8), _bn(256, 2),
 ]
-
-
-def best_ms(step, repeat):
-    step()
-    best = float('inf')
-    for _ in range(repeat):
-        start = time.perf_counter()
-        step()
-        best = min(best, time.perf_counter() - start)
-    return best * 1e3
 
 
 def main(argv=None):

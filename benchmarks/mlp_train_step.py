@@ -9,21 +9,10 @@ names; prints JSON with milliseconds per step (best of several rounds).
 import argparse
 import json
 import sys
-import time
 
 import numpy
 
-
-def _time(step, rounds, steps):
-    for _ in range(3):
-        step()
-    best = float('inf')
-    for _ in range(rounds):
-        start = time.perf_counter()
-        for _ in range(steps):
-            step()
-        best = min(best, (time.perf_counter() - start) / steps)
-    return best * 1e3
+from _timing import best_ms
 
 
 def _data(batch):
@@ -104,7 +93,7 @@ def main():
             __import__(args.framework + '.' + name)
         step = chainer_like_step(module, args.optimizer, args.batch)
         version = module.__version__
-    ms = _time(step, args.rounds, args.steps)
+    ms = best_ms(step, args.rounds, args.steps, warmup=3)
     print(json.dumps({'framework': args.framework, 'version': version,
                       'numpy': numpy.__version__,
                       'python': sys.version.split()[0],

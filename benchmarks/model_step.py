@@ -10,9 +10,10 @@ import argparse
 import json
 import os
 import sys
-import time
 
 import numpy
+
+from _timing import best_ms
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -43,18 +44,6 @@ def build_step(cases, framework, case, seed=0):
     model = family.dynet_model(config)
     return family.dynet_step(model, family.dynet_optimizer(model), data), \
         cases.chainer.__version__
-
-
-def best_ms(step, rounds, steps, warmup):
-    for _ in range(warmup):
-        step()
-    best = float('inf')
-    for _ in range(rounds):
-        start = time.perf_counter()
-        for _ in range(steps):
-            step()
-        best = min(best, (time.perf_counter() - start) / steps)
-    return best * 1e3
 
 
 def main(argv=None):

@@ -8,9 +8,10 @@ PyTorch (CPU); prints JSON with milliseconds per update.
 import argparse
 import json
 import sys
-import time
 
 import numpy
+
+from _timing import best_ms
 
 
 def mlp_shapes():
@@ -39,18 +40,6 @@ def _arrays(shapes):
     rng = numpy.random.RandomState(0)
     return [(rng.normal(0, 0.05, s).astype(numpy.float32),
              rng.normal(0, 0.01, s).astype(numpy.float32)) for s in shapes]
-
-
-def _time(step, rounds, steps):
-    for _ in range(3):
-        step()
-    best = float('inf')
-    for _ in range(rounds):
-        start = time.perf_counter()
-        for _ in range(steps):
-            step()
-        best = min(best, (time.perf_counter() - start) / steps)
-    return best * 1e3
 
 
 def chainer_like(module, shapes, optimizer_name):
@@ -109,7 +98,7 @@ def main():
         __import__(args.framework + '.optimizers')
         step = chainer_like(module, shapes, args.optimizer)
         version = module.__version__
-    ms = _time(step, args.rounds, args.steps)
+    ms = best_ms(step, args.rounds, args.steps, warmup=3)
     print(json.dumps({
         'framework': args.framework, 'version': version,
         'numpy': numpy.__version__, 'python': sys.version.split()[0],
