@@ -1,8 +1,8 @@
 """``with_converter(converter)``: the same data, another ``convert``."""
-from dynet.dataset.tabular.tabular_dataset import TabularDataset
+from dynet.dataset.tabular.delegate_dataset import DelegateDataset
 
 
-class WithConverter(TabularDataset):
+class WithConverter(DelegateDataset):
     """``dataset`` whose ``convert`` calls ``converter``."""
 
     def __init__(self, dataset, converter):
@@ -10,22 +10,8 @@ class WithConverter(TabularDataset):
             raise TypeError(
                 'TabularDataset.with_converter: converter must be callable, '
                 'got {}'.format(type(converter).__name__))
-        self._dataset = dataset
+        super().__init__(dataset)
         self._converter = converter
-
-    def __len__(self):
-        return len(self._dataset)
-
-    @property
-    def keys(self):
-        return self._dataset.keys
-
-    @property
-    def mode(self):
-        return self._dataset.mode
-
-    def get_examples(self, indices, key_indices):
-        return self._dataset.get_examples(indices, key_indices)
 
     def convert(self, data):
         # Columns are passed the way transform passes values: positionally
