@@ -417,11 +417,7 @@ class MpiCommunicatorBase(CommunicatorBase):
         """Collective: every initialized parameter of ``model`` takes rank
         0's values (in place). The models must have the same initialized
         parameters (names, shapes, dtypes) on every rank."""
-        params = _packing.initialized_params(model)
-        layout = [(name, tuple(p.array.shape), p.array.dtype.str)
-                  for name, p in params]
-        self._check_same_layout('bcast_data',
-                                self.mpi_comm.allgather(layout))
+        params = self._params_to_broadcast(model)
         if not params:
             return
         arrays = [p.array for _, p in params]
@@ -438,6 +434,16 @@ class MpiCommunicatorBase(CommunicatorBase):
             backend.copyto(array, piece.view(array.dtype).reshape(
                 array.shape))
             offset += array.nbytes
+
+    def _params_to_broadcast(self, model):
+        """Collective: ``bcast_data``'s (name, parameter) list of
+        ``model``, after checking that every rank has the same one."""
+        params = _packing.initialized_params(model)
+        layout = [(name, tuple(p.array.shape), p.array.dtype.str)
+                  for name, p in params]
+        self._check_same_layout('bcast_data',
+                                self.mpi_comm.allgather(layout))
+        return params
 
     def _check_same_layout(self, function, layouts):
         """Raises (on every rank alike) if ranks disagree on a layout."""

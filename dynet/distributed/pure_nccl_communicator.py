@@ -119,11 +119,7 @@ class PureNcclCommunicator(MpiCommunicatorBase):
 
     # ------------------------------------------------------------ models
     def bcast_data(self, model):
-        params = _packing.initialized_params(model)
-        layout = [(name, tuple(p.array.shape), p.array.dtype.str)
-                  for name, p in params]
-        self._check_same_layout('bcast_data',
-                                self.mpi_comm.allgather(layout))
+        params = self._params_to_broadcast(model)
         if not params:
             return
         self._require_cupy('bcast_data', params)
