@@ -7,6 +7,7 @@ from dynet import initializers
 from dynet import link
 from dynet.functions.noise.simplified_dropconnect import (
     simplified_dropconnect)
+from dynet.links._bias import bias_parameter
 from dynet.variable import Parameter, Variable
 
 
@@ -42,13 +43,7 @@ class SimplifiedDropconnect(link.Link):
             self.W = Parameter(initializers._get_initializer(initialW))
             if in_size is not None:
                 self._initialize_params(in_size)
-            if nobias:
-                self.b = None
-            else:
-                if initial_bias is None:
-                    initial_bias = 0
-                self.b = Parameter(
-                    initializers._get_initializer(initial_bias), out_size)
+            self.b = bias_parameter(nobias, initial_bias, out_size)
 
     def _initialize_params(self, in_size):
         self.W.initialize((self.out_size, in_size))

@@ -3,6 +3,7 @@ from dynet import initializers
 from dynet import link
 from dynet.functions.connection.convolution_nd import (
     convolution_nd, deconvolution_nd)
+from dynet.links._bias import bias_parameter
 from dynet.utils import conv as conv_util
 from dynet.variable import Parameter
 
@@ -26,14 +27,7 @@ class _ConvBase(link.Link):
             self.W = Parameter(initializers._get_initializer(initialW))
             if in_channels is not None:
                 self._initialize_params(in_channels)
-            if nobias:
-                self.b = None
-            else:
-                if initial_bias is None:
-                    initial_bias = 0
-                self.b = Parameter(
-                    initializers._get_initializer(initial_bias),
-                    self._bias_size())
+            self.b = bias_parameter(nobias, initial_bias, self._bias_size())
 
     def _bias_size(self):
         return self.out_channels

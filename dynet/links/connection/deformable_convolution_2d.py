@@ -4,6 +4,7 @@ from dynet import initializers
 from dynet import link
 from dynet.functions.connection.deformable_convolution_2d_sampler import (
     deformable_convolution_2d_sampler)
+from dynet.links._bias import bias_parameter
 from dynet.links.connection.convolution_nd import Convolution2D
 from dynet.utils import conv as conv_util
 from dynet.variable import Parameter
@@ -86,13 +87,7 @@ class DeformableConvolution2DSampler(link.Link):
             initialW = initializers.Zero()
         with self.init_scope():
             self.W = Parameter(initializers._get_initializer(initialW))
-            if nobias:
-                self.b = None
-            else:
-                if initial_bias is None:
-                    initial_bias = 0
-                self.b = Parameter(
-                    initializers._get_initializer(initial_bias))
+            self.b = bias_parameter(nobias, initial_bias)
         if in_channels is not None:
             self._initialize_params(in_channels)
 

@@ -5,6 +5,7 @@ from dynet import initializers
 from dynet import link
 from dynet.functions.connection.depthwise_convolution_2d import (
     depthwise_convolution_2d)
+from dynet.links._bias import bias_parameter
 from dynet.utils import conv as conv_util
 from dynet.variable import Parameter
 
@@ -38,13 +39,7 @@ class DepthwiseConvolution2D(link.Link):
             initialW = initializers.HeNormal(1. / numpy.sqrt(2))
         with self.init_scope():
             self.W = Parameter(initializers._get_initializer(initialW))
-            if nobias:
-                self.b = None
-            else:
-                if initial_bias is None:
-                    initial_bias = initializers.Constant(0)
-                self.b = Parameter(initializers._get_initializer(
-                    initial_bias))
+            self.b = bias_parameter(nobias, initial_bias)
         if in_channels is not None:
             self._initialize_params(in_channels)
 

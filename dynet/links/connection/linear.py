@@ -2,6 +2,7 @@
 from dynet import initializers
 from dynet import link
 from dynet.functions.connection.linear import linear
+from dynet.links._bias import bias_parameter
 from dynet.variable import Parameter
 
 
@@ -30,13 +31,7 @@ class Linear(link.Link):
             self.W = Parameter(initializers._get_initializer(initialW))
             if in_size is not None:
                 self._initialize_params(in_size)
-            if nobias:
-                self.b = None
-            else:
-                if initial_bias is None:
-                    initial_bias = 0
-                self.b = Parameter(
-                    initializers._get_initializer(initial_bias), out_size)
+            self.b = bias_parameter(nobias, initial_bias, out_size)
 
     def _initialize_params(self, in_size):
         self.in_size = in_size

@@ -3,6 +3,7 @@ from dynet import initializers
 from dynet import link
 from dynet.functions.connection.local_convolution_2d import (
     local_convolution_2d)
+from dynet.links._bias import bias_parameter
 from dynet.utils import conv as conv_util
 from dynet.variable import Parameter
 
@@ -37,13 +38,7 @@ class LocalConvolution2D(link.Link):
         self.out_channels = out_channels
         with self.init_scope():
             self.W = Parameter(initializers._get_initializer(initialW))
-            if nobias:
-                self.b = None
-            else:
-                if initial_bias is None:
-                    initial_bias = 0
-                self.b = Parameter(initializers._get_initializer(
-                    initial_bias))
+            self.b = bias_parameter(nobias, initial_bias)
             if in_channels is not None and in_size is not None:
                 self._initialize_params(
                     in_channels, conv_util.as_tuple(in_size, 2, 'in_size'))
