@@ -241,6 +241,7 @@ class GoogLeNet(_imagenet.ImageNetLayers):
             source.copy_linear(name, target)
         npz.save_npz(path_npz, model, compression=False)
 
+
 def prepare(image, size=(224, 224)):
     """Converts an image to the input format of GoogLeNet: RGB, resized to
     ``size`` ((width, height); None keeps the size), BGR order, the mean

@@ -301,6 +301,7 @@ class ResNetLayers(_imagenet.ImageNetLayers):
         _transfer(source, model, n_layers)
         npz.save_npz(path_npz, model, compression=False)
 
+
 def _subclass_n_layers(cls, n_layers):
     if n_layers not in (None, cls._depth):
         raise ValueError('{}.convert_caffemodel_to_npz converts ResNet-{} '
