@@ -11,6 +11,10 @@ from dynet import testing
 from dynet.utils import type_check
 
 
+def _pair(value):
+    return value if isinstance(value, tuple) else (value, value)
+
+
 def _bilinear(img, y, x):
     """The value of img (H, W) at (y, x): None (skipped) outside
     [-1, H] x [-1, W], else (y, x) clamped into the image and interpolated
@@ -98,11 +102,7 @@ class TestROIAverageAlign2D(testing.FunctionTestCase):
             self.sampling_ratio),
 
     def forward_expected(self, inputs):
-        outsize = self.outsize if isinstance(self.outsize, tuple) else \
-            (self.outsize, self.outsize)
-        ratio = self.sampling_ratio
-        if not isinstance(ratio, tuple):
-            ratio = (ratio, ratio)
+        outsize, ratio = _pair(self.outsize), _pair(self.sampling_ratio)
         return _average_align_reference(
             inputs[0].astype(numpy.float64), self.rois, self.roi_indices,
             outsize, self.spatial_scale, ratio).astype(self.dtype),
@@ -235,11 +235,7 @@ class TestROIMaxAlign2D(testing.FunctionTestCase):
             self.sampling_ratio),
 
     def forward_expected(self, inputs):
-        outsize = self.outsize if isinstance(self.outsize, tuple) else \
-            (self.outsize, self.outsize)
-        ratio = self.sampling_ratio
-        if not isinstance(ratio, tuple):
-            ratio = (ratio, ratio)
+        outsize, ratio = _pair(self.outsize), _pair(self.sampling_ratio)
         return _max_align_reference(
             inputs[0].astype(numpy.float64), self.rois, self.roi_indices,
             outsize, self.spatial_scale, ratio).astype(self.dtype),
